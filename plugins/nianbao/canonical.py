@@ -1,0 +1,73 @@
+"""The canonical JSON of a report: the public contract shared by ``nianbao show``, the exports and
+the importer.
+
+Shape: ``{"unit", "year", "format", "meta", "proactive", "applications", "review_litigation"}``,
+each table ``{row key: {column key: value}}`` with the spec's keys. A value is a number, ``null``
+for a blank cell, or a string: the not-applicable mark as written ("/", "—", …).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from .model import Cell, CellKind, Report
+
+
+def cell_value(c: Cell):
+    if c.kind is CellKind.BLANK:
+        return None
+    if c.kind is CellKind.NA:
+        return c.raw or "/"
+    return c.value
+
+
+def report_to_canonical(report: Report) -> dict:
+    out: dict = {
+        "unit": report.unit,
+        "year": report.year,
+        "format": report.format.id,
+        "meta": report.meta.as_dict(),
+    }
+    for tid in ("T2", "T3", "T4"):
+        tdef = report.format.table(tid)
+        t = report.table(tid)
+        if t is None:
+            out[tdef.json_key] = None
+            continue
+        out[tdef.json_key] = {
+            row.key: {col.key: cell_value(t.rows[row.key][col.key]) for col in row.columns}
+            for row in tdef.rows
+            if row.key in t.rows
+        }
+        units = {row.key: t.rows[row.key][c.key].unit_raw for row in tdef.rows if row.key in t.rows for c in row.columns}
+        cell_units = {k: v for k, v in units.items() if v}
+        if cell_units and tid == "T2":
+            out.setdefault("cell_units", {})[tid] = cell_units
+        extras = {e.key: cell_value(t.rows[e.key][e.columns[0].key]) for e in tdef.extras if e.key in t.rows}
+        if extras:
+            out.setdefault("extras", {})[tdef.json_key] = extras
+    return out
+
+
+def _exact_float(d: Decimal) -> float:
+    """Floats print the shortest text that reads back as the same number: 9.63211 stays 9.63211."""
+    f = float(d)
+    if Decimal(repr(f)) != d:
+        raise ValueError(f"{d} cannot be written exactly as a JSON number")
+    return f
+
+
+def _prepare(o):
+    if isinstance(o, dict):
+        return {k: _prepare(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_prepare(v) for v in o]
+    if isinstance(o, Decimal):
+        return _exact_float(o)
+    return o
+
+
+def dumps(obj, indent: int | None = 2) -> str:
+    """Deterministic JSON: key order as built, UTF-8 text, exact decimals."""
+    return json.dumps(_prepare(obj), ensure_ascii=False, indent=indent)

@@ -1,0 +1,156 @@
+"""``nianbao``: validate, scaffold and show reports. Thin: parses arguments, calls the core,
+formats issues and sets the exit code (0 fine, 1 errors in the data, 2 usage or setup problems)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .canonical import dumps, report_to_canonical
+from .datafile import render_data_file, render_narrative_skeleton
+from .formats import FORMAT_IDS, format_for_year, get_format
+from .issues import format_github, format_json, format_text, has_errors, summary
+from .loader import REGISTRY_FILE, UNIT_ID, content_path, data_path, find_site_root, load_registry
+from .validate import check_site
+
+
+class CliError(Exception):
+    """A problem with the command line or the site layout: printed without a traceback, exit 2."""
+
+
+def _site_root(given: str | None, data_dir: str) -> Path:
+    start = Path(given) if given else Path.cwd()
+    root = find_site_root(start, data_dir)
+    if root is None:
+        raise CliError(f"找不到站点：{start} 及其上级目录中没有 {data_dir}/units.yml（用 --root 指定站点目录）")
+    return root
+
+
+def cmd_validate(args) -> int:
+    targets = args.paths or [args.root or "."]
+    exit_code = 0
+    outputs_json: list[dict] = []
+    for target in targets:
+        p = Path(target)
+        if not p.exists():
+            raise CliError(f"路径不存在：{target}")
+        root = _site_root(str(p), args.data_dir)
+        _result, issues = check_site(root, args.data_dir, args.content_dir)
+        if p.resolve() != root.resolve():
+            # a file or folder inside the site: the whole site is checked (cross-year checks need it),
+            # only the findings under that path are shown
+            sel = p.resolve()
+            issues = [
+                i for i in issues if i.file and (root / i.file).resolve().is_relative_to(sel)
+            ]
+        if has_errors(issues):
+            exit_code = 1
+        if args.format == "json":
+            outputs_json += [i.as_dict() for i in issues]
+        elif args.format == "github":
+            if issues:
+                print(format_github(issues))
+        else:
+            shown = [i for i in issues if args.verbose or i.severity.value != "info"]
+            if shown:
+                print(format_text(shown, root))
+            rel = target if target != "." else str(root)
+            print(f"{rel}：{summary(issues)}", file=sys.stderr if args.quiet else sys.stdout)
+    if args.format == "json":
+        print(json.dumps(outputs_json, ensure_ascii=False, indent=2))
+    return exit_code
+
+
+def cmd_new(args) -> int:
+    root = _site_root(args.root, args.data_dir)
+    if not UNIT_ID.match(args.unit):
+        raise CliError(f"单位标识“{args.unit}”须由小写英文字母、数字、- 或 _ 组成")
+    units, _ = load_registry(root / args.data_dir / REGISTRY_FILE, f"{args.data_dir}/{REGISTRY_FILE}")
+    unit = units.get(args.unit)
+    if unit is None:
+        raise CliError(f"单位“{args.unit}”不在 {args.data_dir}/{REGISTRY_FILE} 中，请先在名录中添加")
+    fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
+    if fmt is None:
+        raise CliError(f"{args.year} 年没有统一格式（2019 年起才有），请用 --template 指定 2019 或 2021")
+    dpath = data_path(root, args.unit, args.year, args.data_dir)
+    cpath = content_path(root, args.unit, args.year, args.content_dir)
+    existing = [p for p in (dpath, cpath) if p.exists()]
+    if existing and not args.force:
+        raise CliError("文件已存在，未改动（加 --force 覆盖）：" + "、".join(str(p.relative_to(root)) for p in existing))
+    dpath.parent.mkdir(parents=True, exist_ok=True)
+    cpath.parent.mkdir(parents=True, exist_ok=True)
+    dpath.write_text(render_data_file(unit, args.unit, args.year, fmt), encoding="utf-8")
+    title = f"{unit.full_name}{args.year}年政府信息公开工作年度报告"
+    cpath.write_text(render_narrative_skeleton(fmt, title, args.year), encoding="utf-8")
+    print(f"已创建 {dpath.relative_to(root)} 和 {cpath.relative_to(root)}（{fmt.id} 年格式）")
+    return 0
+
+
+def cmd_show(args) -> int:
+    root = _site_root(args.root, args.data_dir)
+    result, issues = check_site(root, args.data_dir, args.content_dir)
+    report = result.site.report(args.unit, args.year)
+    if report is None:
+        mine = [i for i in issues if i.file and i.file.startswith(f"{args.data_dir}/{args.unit}/{args.year}.")]
+        if mine:
+            print(format_text(mine, root), file=sys.stderr)
+        raise CliError(f"没有可读取的报告：{args.data_dir}/{args.unit}/{args.year}.yml")
+    if args.format == "json":
+        print(dumps(report_to_canonical(report)))
+    else:
+        data = report_to_canonical(report)
+        print(f"{report.meta.title or report.unit} （{report.format.id} 年格式）")
+        for key in ("proactive", "applications", "review_litigation"):
+            print(f"[{key}]")
+            for row, cols in (data[key] or {}).items():
+                print(f"  {row}: " + ", ".join(f"{k}={'' if v is None else v}" for k, v in cols.items()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告：校验、新建、查看")
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", help="站点目录（含 data/units.yml）；默认从当前目录向上查找")
+    common.add_argument("--data-dir", default="data", help="数据目录（默认 data）")
+    common.add_argument("--content-dir", default="content", help="正文目录（默认 content）")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", parents=[common], help="校验数据文件，有错误时退出码为 1")
+    v.add_argument("paths", nargs="*", metavar="PATH", help="站点目录、单位目录或数据文件（默认当前站点）")
+    v.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式")
+    v.add_argument("-v", "--verbose", action="store_true", help="同时显示提示（info）")
+    v.add_argument("-q", "--quiet", action="store_true", help="汇总行写到标准错误")
+    v.set_defaults(func=cmd_validate)
+
+    n = sub.add_parser("new", parents=[common], help="新建一份年报的数据文件和正文文件")
+    n.add_argument("unit", help="单位标识，如 dazhangzhuang")
+    n.add_argument("year", type=int, help="报告年度，如 2025")
+    n.add_argument("--template", dest="format_id", choices=FORMAT_IDS, help="格式版本（默认按年度）")
+    n.add_argument("--force", action="store_true", help="覆盖已有文件")
+    n.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("show", parents=[common], help="显示一份年报的数据")
+    s.add_argument("unit")
+    s.add_argument("year", type=int)
+    s.add_argument("--format", choices=("json", "text"), default="text")
+    s.set_defaults(func=cmd_show)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

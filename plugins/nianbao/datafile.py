@@ -1,0 +1,156 @@
+"""Writes data and narrative files in the layout people type from a printed table.
+
+One line per row, values in printed column order, the official label as a comment. Used by
+``nianbao new`` (empty cells) and by the importers (read values), so both produce the same layout.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import yaml
+
+from .formats import FormatDef, TableDef
+from .model import Cell, CellKind, Meta, Table, Unit, format_number
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * max(0, width - _width(s))
+
+
+def yaml_str(s: str | None) -> str:
+    """A string as a YAML scalar: plain where that reads back as the same text, quoted otherwise."""
+    if s is None:
+        return "~"
+    out = yaml.safe_dump(s, allow_unicode=True, default_style=None, width=10**9).rstrip("\n")
+    if out.endswith("\n..."):
+        out = out[: -len("\n...")]
+    return out
+
+
+def cell_text(c: Cell | None) -> str:
+    """How a cell is written in a data file: a number, ~ for blank, the NA mark, or its source text."""
+    if c is None or c.kind is CellKind.BLANK:
+        return "~"
+    if c.kind is CellKind.NA:
+        return yaml_str(c.raw or "/")
+    if c.raw is not None:
+        # keep source text that was not a plain number (full-width digits, "251000元", "+4")
+        return yaml_str(c.raw.strip())
+    return format_number(c.value)
+
+
+def _table_lines(tdef: TableDef, table: Table | None) -> list[str]:
+    lines: list[str] = []
+    keyw = max(len(r.key) for r in tdef.rows + tdef.extras) + 1
+
+    def values(row) -> list[str]:
+        cells = table.rows.get(row.key, {}) if table else {}
+        return [cell_text(cells.get(c.key)) for c in row.columns]
+
+    if tdef.layout == "blocks":
+        for block in tdef.blocks:
+            rows = [r for r in tdef.rows if r.block == block.key]
+            cols = "，".join(c.label for c in block.columns)
+            lines.append(f"  # {block.caption}：{cols}")
+            for r in rows:
+                vals = values(r)
+                v = vals[0] if len(vals) == 1 else "[" + ", ".join(vals) + "]"
+                lines.append(f"  {_pad(r.key + ':', keyw)} {_pad(v, 16)}  # {r.label}")
+        return lines
+    # matrix and wide layouts share one column set: align the values under a header comment
+    all_vals = {r.key: values(r) for r in tdef.rows}
+    colw = [max([len(all_vals[r.key][i]) for r in tdef.rows] + [1]) for i in range(len(tdef.columns))]
+    header = "，".join(c.label for c in tdef.columns)
+    lines.append(f"  # {_pad('', keyw)} [{header}]")
+    for r in tdef.rows:
+        vals = ", ".join(v.rjust(w) for v, w in zip(all_vals[r.key], colw))
+        label = (r.path[-1] + "：" if r.path and tdef.layout == "wide" else "") + r.label
+        if r.path and tdef.layout == "matrix" and r.label.startswith(("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.")):
+            label = r.path[-1] + " " + r.label
+        lines.append(f"  {_pad(r.key + ':', keyw)} [{vals}]  # {label}")
+    for e in tdef.extras:
+        cells = table.rows.get(e.key) if table else None
+        if cells:
+            lines.append(f"  {_pad(e.key + ':', keyw)} {cell_text(cells[e.columns[0].key])}  # {e.label}")
+    return lines
+
+
+def render_data_file(
+    unit: Unit | None,
+    unit_id: str,
+    year: int,
+    fmt: FormatDef,
+    meta: Meta | None = None,
+    tables: dict[str, Table] | None = None,
+    header_note: str | None = None,
+) -> str:
+    title = (meta and meta.title) or (f"{unit.full_name}{year}年政府信息公开工作年度报告" if unit else None)
+    publisher = (meta and meta.publisher) or (unit.full_name if unit else None)
+    m = meta or Meta()
+    period_start = m.period_start.isoformat() if m.period_start else f"{year}-01-01"
+    period_end = m.period_end.isoformat() if m.period_end else f"{year}-12-31"
+    iso = lambda d: d.isoformat() if d else "~"  # noqa: E731
+    out = [
+        f"# {title or unit_id + ' ' + str(year)}：统计表（二、三、四部分）",
+        "# 数字照原表填写；空白单元格写 ~，不适用写 /（不要写成 0）。",
+    ]
+    if header_note:
+        out += [f"# {line}" for line in header_note.splitlines()]
+    out += [
+        f"unit: {unit_id}",
+        f"year: {year}",
+        f'format: "{fmt.id}"  # {fmt.source}',
+        *([f"scope: {m.scope}"] if m.scope != "organ" else []),
+        "meta:",
+        f"  title: {yaml_str(title)}  # 标题",
+        f"  publisher: {yaml_str(publisher)}  # 发布机构",
+        f"  index_no: {yaml_str(m.index_no)}  # 索引号",
+        f"  doc_no: {yaml_str(m.doc_no)}  # 文号",
+        f"  written_date: {iso(m.written_date)}  # 成文日期",
+        f"  published_date: {iso(m.published_date)}  # 发布日期",
+        f"  period: [{period_start}, {period_end}]  # 统计期限",
+    ]
+    if m.revisions:
+        out.append("revisions:  # 发布后的数据修订")
+        out += [f"  - {{date: {d.isoformat()}, note: {yaml_str(n)}}}" for d, n in m.revisions]
+    for section in fmt.sections:
+        if section.kind != "table":
+            continue
+        tdef = fmt.table(section.table)
+        out += ["", f"# {section.heading}", f"{tdef.id}:"]
+        out += _table_lines(tdef, (tables or {}).get(tdef.id))
+    return "\n".join(out) + "\n"
+
+
+def render_narrative_skeleton(fmt: FormatDef, title: str | None, year: int) -> str:
+    """A narrative file with the official section headings and prompts, for a new report."""
+    out = [
+        f"<!-- {title or ''}：正文。二、三、四部分（统计表）由数据文件生成，这里只写前言和一、五、六部分。 -->",
+        "",
+        f"根据《中华人民共和国政府信息公开条例》……现向社会公布{year}年政府信息公开工作年度报告。"
+        f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        "（前言：法律依据、报告组成、统计期限和联系方式。）",
+        "",
+    ]
+    prompts = {
+        "一": ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）平台建设", "（五）监督保障"],
+        "五": ["（一）存在问题", "（二）改进措施"],
+        "六": [],
+    }
+    for s in fmt.sections:
+        if s.kind != "narrative":
+            continue
+        out += [f"## {s.heading}", ""]
+        if s.ordinal == "六":
+            out += ["（依据《政府信息公开信息处理费管理办法》收取信息处理费的情况，落实上级年度政务公开工作要点情况，"
+                    "人大代表建议和政协提案办理结果公开情况，年度工作创新情况等。）", ""]
+        for sub in prompts[s.ordinal]:
+            out += [f"### {sub}", "", "（待填写）", ""]
+        if s.ordinal == "一":
+            out += ["（一、总体情况还应说明工作考核、社会评议和责任追究结果情况。）", ""]
+    return "\n".join(out).rstrip("\n") + "\n"

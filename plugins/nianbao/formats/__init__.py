@@ -1,0 +1,203 @@
+"""The data dictionary: official table structures read from ``v2021.yml`` and ``v2019.yml``.
+
+Every label, key, unit and additivity flag lives in those files; this module only turns them into
+immutable objects that the model, validator, renderer, exporters and importers share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from importlib import resources
+
+import yaml
+
+FORMAT_IDS = ("2021", "2019")
+TABLE_IDS = ("T2", "T3", "T4")
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    key: str
+    label: str
+    type: str  # count | amount | signed
+    unit: str | None
+    additive: bool
+    short_label: str
+    group: str | None = None
+    total: bool = False
+    max_decimals: int | None = None
+
+
+@dataclass(frozen=True)
+class RowDef:
+    key: str
+    label: str
+    columns: tuple[ColumnDef, ...]
+    path: tuple[str, ...] = ()
+    leaf: bool = False
+    short: str | None = None
+    short_label: str | None = None
+    block: str | None = None
+    spec_prefix: str | None = None
+
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    def column(self, key: str) -> ColumnDef:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    @property
+    def display(self) -> str:
+        """The label as printed, without the long parenthetical notes (for messages)."""
+        return self.short_label or self.label
+
+
+@dataclass(frozen=True)
+class BlockDef:
+    key: str
+    caption: str
+    columns: tuple[ColumnDef, ...]
+    row_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableDef:
+    id: str
+    json_key: str
+    title: str
+    layout: str  # blocks | matrix | wide
+    rows: tuple[RowDef, ...]
+    blocks: tuple[BlockDef, ...] = ()
+    columns: tuple[ColumnDef, ...] = ()  # matrix and wide layouts: the shared column set
+    stub_label: str | None = None
+    corner_note: str | None = None
+    column_header: str | None = None
+    extras: tuple[RowDef, ...] = ()  # optional rows outside the official form (checked, not rendered)
+
+    @property
+    def row_keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.rows)
+
+    def row(self, key: str) -> RowDef:
+        return self._rows_by_key[key]
+
+    @cached_property
+    def _rows_by_key(self) -> dict[str, RowDef]:
+        return {r.key: r for r in self.rows}
+
+    @property
+    def cell_count(self) -> int:
+        return sum(len(r.columns) for r in self.rows)
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    key: str
+    ordinal: str
+    label: str
+    kind: str  # narrative | table
+    table: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.ordinal}、{self.label}"
+
+
+@dataclass(frozen=True)
+class FormatDef:
+    id: str
+    name: str
+    source: str
+    year_from: int
+    year_to: int | None
+    sections: tuple[SectionDef, ...]
+    tables: dict[str, TableDef] = field(hash=False)
+
+    def table(self, table_id: str) -> TableDef:
+        return self.tables[table_id]
+
+    def applies_to(self, year: int) -> bool:
+        return year >= self.year_from and (self.year_to is None or year <= self.year_to)
+
+
+def _column(d: dict) -> ColumnDef:
+    return ColumnDef(
+        key=d["key"],
+        label=d["label"],
+        type=d["type"],
+        unit=d.get("unit"),
+        additive=bool(d.get("additive")),
+        short_label=d.get("short_label", d["label"]),
+        group=d.get("group"),
+        total=bool(d.get("total")),
+        max_decimals=d.get("max_decimals"),
+    )
+
+
+def _table(table_id: str, d: dict) -> TableDef:
+    common = dict(id=table_id, json_key=d["json_key"], title=d["title"], layout=d["layout"])
+    if d["layout"] == "blocks":
+        blocks, rows = [], []
+        for b in d["blocks"]:
+            cols = tuple(_column(c) for c in b["columns"])
+            blocks.append(BlockDef(b["key"], b["caption"], cols, tuple(r["key"] for r in b["rows"])))
+            rows += [RowDef(r["key"], r["label"], cols, block=b["key"]) for r in b["rows"]]
+        return TableDef(**common, rows=tuple(rows), blocks=tuple(blocks), stub_label=d.get("stub_label"))
+    cols = tuple(_column(c) for c in d["columns"])
+    rows = tuple(
+        RowDef(
+            r["key"],
+            r["label"],
+            cols,
+            path=tuple(r.get("path", ())),
+            leaf=bool(r.get("leaf")),
+            short=r.get("short"),
+            short_label=r.get("short_label"),
+            spec_prefix=r.get("spec_prefix"),
+        )
+        for r in d["rows"]
+    )
+    by_key = {c.key: c for c in cols}
+    extras = tuple(
+        RowDef(e["key"], e["label"], tuple(by_key[k] for k in e["columns"])) for e in d.get("extras", ())
+    )
+    return TableDef(
+        **common,
+        rows=rows,
+        columns=cols,
+        extras=extras,
+        corner_note=d.get("corner_note"),
+        column_header=d.get("column_header"),
+    )
+
+
+@cache
+def get_format(format_id: str) -> FormatDef:
+    """The format definition for ``"2021"`` or ``"2019"``; KeyError for anything else."""
+    if format_id not in FORMAT_IDS:
+        raise KeyError(format_id)
+    text = resources.files(__package__).joinpath(f"v{format_id}.yml").read_text(encoding="utf-8")
+    d = yaml.safe_load(text)  # package data, not user input
+    return FormatDef(
+        id=str(d["id"]),
+        name=d["name"],
+        source=d["source"],
+        year_from=int(d["years"]["from"]),
+        year_to=d["years"].get("to"),
+        sections=tuple(SectionDef(**s) for s in d["sections"]),
+        tables={tid: _table(tid, t) for tid, t in d["tables"].items()},
+    )
+
+
+def format_for_year(year: int) -> FormatDef | None:
+    """The format the regulation prescribes for report year ``year`` (None before 2019)."""
+    for fid in FORMAT_IDS:
+        f = get_format(fid)
+        if f.applies_to(year):
+            return f
+    return None

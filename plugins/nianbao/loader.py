@@ -1,0 +1,525 @@
+"""Walks ``data/`` and ``content/``, builds the model and reports every loading problem as an issue.
+
+The loader never raises on bad input: it returns what it could read and the issues it found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .formats import FORMAT_IDS, TABLE_IDS, TableDef, get_format
+from .issues import ERROR, INFO, WARNING, Issue
+from .model import UNIT_KINDS, Cell, CellKind, Contact, Location, Meta, Narrative, Report, Section, Site, Table, Unit
+from .normalize import NOTE_LABELS, parse_cell
+from .yamlio import MappingNode, ScalarNode, SequenceNode, check_keys, compose_file, is_null, loc, mapping, scalar_text
+
+REGISTRY_FILE = "units.yml"
+UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
+
+REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "acknowledged", "revisions")
+META_KEYS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period")
+META_LABELS = {
+    "title": "标题",
+    "publisher": "发布机构",
+    "index_no": "索引号",
+    "doc_no": "文号",
+    "written_date": "成文日期",
+    "published_date": "发布日期",
+    "period": "统计期限",
+}
+UNIT_KEYS = ("name", "full_name", "kind", "parent", "credit_code", "contact", "acknowledged")
+CONTACT_KEYS = ("office", "address", "postcode", "phone", "fax", "email")
+SECTION_ORDINALS = "一二三四五六"
+_HEADING = re.compile(r"^(#{1,2})\s+(.*?)\s*#*\s*$")
+_SECTION = re.compile(r"^([一二三四五六])\s*[、.．]\s*(.*)$")
+
+
+@dataclass
+class SitePaths:
+    root: Path
+    data_dir: Path
+    content_dir: Path
+
+    def rel(self, p: Path) -> str:
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+
+@dataclass
+class LoadResult:
+    site: Site
+    issues: list[Issue] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# scalars
+
+
+def _text(node, path, what, issues) -> str | None:
+    if node is None or is_null(node):
+        return None
+    if not isinstance(node, ScalarNode):
+        issues.append(Issue("L-TYPE", ERROR, f"{what}应为单个值", loc(path, node)))
+        return None
+    return node.value.strip() or None
+
+
+_DATE_FORMATS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^(\d{4})[./](\d{1,2})[./](\d{1,2})$"),
+)
+
+
+def parse_date(text: str) -> dt.date | None:
+    for rx in _DATE_FORMATS:
+        m = rx.match(text.strip())
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+    return None
+
+
+def _date(node, path, what, issues) -> dt.date | None:
+    s = _text(node, path, what, issues)
+    if s is None:
+        return None
+    d = parse_date(s)
+    if d is None:
+        issues.append(Issue("L-DATE", ERROR, f"{what}“{s}”不是有效日期，请写作 2025-01-20", loc(path, node)))
+    return d
+
+
+def _acknowledged(node, path, issues) -> dict[str, str]:
+    entries = mapping(node, path, "acknowledged（已确认的警告）", issues) or {}
+    out = {}
+    for key, (_k, v) in entries.items():
+        reason = _text(v, path, f"已确认的警告 {key} 的说明", issues)
+        if not reason:
+            issues.append(Issue("L-MISSING", ERROR, f"已确认的警告 {key} 须写明理由", loc(path, v)))
+            continue
+        out[key] = reason
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# registry
+
+
+def load_registry(fs_path: Path, path: str) -> tuple[dict[str, Unit], list[Issue]]:
+    doc, issues = compose_file(fs_path, path)
+    units: dict[str, Unit] = {}
+    if doc.root is None:
+        if not issues:
+            issues.append(Issue("L-MISSING", ERROR, "单位名录为空", Location(path, 0)))
+        return units, issues
+    top = mapping(doc.root, path, "单位名录", issues)
+    if top is None:
+        return units, issues
+    check_keys(top, ("units",), path, "单位名录", issues)
+    if "units" not in top:
+        issues.append(Issue("L-MISSING", ERROR, "单位名录缺少 units:", loc(path, doc.root)))
+        return units, issues
+    entries = mapping(top["units"][1], path, "units", issues) or {}
+    for uid, (knode, vnode) in entries.items():
+        where = loc(path, knode)
+        if not UNIT_ID.match(uid):
+            issues.append(
+                Issue("L-UNIT-ID", ERROR, f"单位标识“{uid}”须由小写英文字母、数字、- 或 _ 组成（用作网址）", where)
+            )
+            continue
+        fields = mapping(vnode, path, f"单位 {uid}", issues)
+        if fields is None:
+            continue
+        check_keys(fields, UNIT_KEYS, path, f"单位 {uid}", issues)
+        get = lambda k, what: _text(fields[k][1], path, what, issues) if k in fields else None  # noqa: E731
+        name = get("name", "名称")
+        full_name = get("full_name", "全称")
+        kind = get("kind", "类别")
+        for key, value, label in (("name", name, "名称"), ("full_name", full_name, "全称"), ("kind", kind, "类别")):
+            if value is None:
+                issues.append(Issue("L-MISSING", ERROR, f"单位 {uid} 缺少{label}（{key}）", where))
+        if kind and kind not in UNIT_KINDS:
+            issues.append(
+                Issue(
+                    "L-UNIT-KIND",
+                    ERROR,
+                    f"单位 {uid} 的类别“{kind}”未知，可用：{'、'.join(UNIT_KINDS)}",
+                    loc(path, fields["kind"][1]),
+                )
+            )
+        contact = Contact()
+        if "contact" in fields and not is_null(fields["contact"][1]):
+            c = mapping(fields["contact"][1], path, f"单位 {uid} 的联系方式", issues) or {}
+            check_keys(c, CONTACT_KEYS, path, f"单位 {uid} 的联系方式", issues)
+            contact = Contact(**{k: _text(c[k][1], path, k, issues) for k in CONTACT_KEYS if k in c})
+        locations = {k: loc(path, v) for k, (_kn, v) in fields.items()}
+        if "contact" in fields and isinstance(fields["contact"][1], MappingNode):
+            for k, v in fields["contact"][1].value:
+                locations[f"contact.{k.value}"] = loc(path, v)
+        units[uid] = Unit(
+            id=uid,
+            name=name or uid,
+            full_name=full_name or name or uid,
+            kind=kind or "",
+            parent=get("parent", "上级单位"),
+            credit_code=get("credit_code", "统一社会信用代码"),
+            contact=contact,
+            location=where,
+            acknowledged=_acknowledged(fields["acknowledged"][1], path, issues) if "acknowledged" in fields else {},
+            field_locations=locations,
+        )
+    return units, issues
+
+
+# --------------------------------------------------------------------------------------------
+# tables
+
+
+def _cell(node, path, tdef: TableDef, row, col, issues) -> Cell | None:
+    label = f"{tdef.id}“{row.display}”行“{col.short_label}”列"
+    if not isinstance(node, ScalarNode):
+        issues.append(Issue("L-TYPE", ERROR, f"{label}应为单个数值", loc(path, node)))
+        return None
+    where = loc(path, node)
+    pc = parse_cell(scalar_text(node))
+    if pc.kind is None:
+        issues.append(
+            Issue(
+                "L-VALUE",
+                ERROR,
+                f"{label}的值“{node.value}”无法识别：应为数字，空白写 ~，不适用写 /",
+                where,
+            )
+        )
+        return None
+    for note in pc.notes:
+        if note == "fullwidth":
+            issues.append(Issue("L-FULLWIDTH", WARNING, f"{label}“{node.value}”含全角字符，已按半角读取", where))
+        elif note in ("thousands", "spaces", "plus_sign") or (note == "unit" and col.type != "amount"):
+            issues.append(Issue("L-FORMAT", INFO, f"{label}“{node.value}”：{NOTE_LABELS[note]}", where))
+    return pc.to_cell(where)
+
+
+def _table(node, path, tdef: TableDef, issues) -> Table:
+    rows: dict[str, dict[str, Cell]] = {}
+    row_locs: dict[str, Location] = {}
+    entries = mapping(node, path, f"{tdef.id}（{tdef.title}）", issues)
+    if entries is None:
+        return Table(tdef.id, rows, loc(path, node))
+    check_keys(entries, tdef.row_keys + tuple(e.key for e in tdef.extras), path, f"{tdef.id}（{tdef.title}）", issues)
+    for row in tdef.rows + tdef.extras:
+        if row.key not in entries and row in tdef.extras:
+            continue
+        if row.key not in entries:
+            issues.append(
+                Issue("L-MISSING", ERROR, f"{tdef.id} 缺少“{row.display}”行（{row.key}）", loc(path, node))
+            )
+            continue
+        knode, vnode = entries[row.key]
+        row_locs[row.key] = loc(path, knode)
+        ncol = len(row.columns)
+        labels = "、".join(c.short_label for c in row.columns)
+        cells: dict[str, Cell] = {}
+        if isinstance(vnode, SequenceNode):
+            if len(vnode.value) != ncol:
+                issues.append(
+                    Issue(
+                        "L-ROW-LENGTH",
+                        ERROR,
+                        f"{tdef.id}“{row.display}”行应有 {ncol} 个值（{labels}），实有 {len(vnode.value)} 个",
+                        loc(path, vnode),
+                    )
+                )
+                continue
+            pairs = list(zip(row.columns, vnode.value))
+        elif isinstance(vnode, MappingNode):
+            sub = mapping(vnode, path, f"{tdef.id}“{row.display}”行", issues) or {}
+            check_keys(sub, row.column_keys, path, f"{tdef.id}“{row.display}”行", issues)
+            pairs = []
+            for c in row.columns:
+                if c.key not in sub:
+                    issues.append(
+                        Issue("L-MISSING", ERROR, f"{tdef.id}“{row.display}”行缺少“{c.short_label}”列（{c.key}）", loc(path, vnode))
+                    )
+                else:
+                    pairs.append((c, sub[c.key][1]))
+            if len(pairs) != ncol:
+                continue
+        elif isinstance(vnode, ScalarNode) and ncol == 1:
+            pairs = [(row.columns[0], vnode)]
+        else:
+            issues.append(
+                Issue(
+                    "L-ROW-LENGTH",
+                    ERROR,
+                    f"{tdef.id}“{row.display}”行应写作 [{', '.join('…' for _ in row.columns)}]（{labels}）",
+                    loc(path, vnode),
+                )
+            )
+            continue
+        for col, cnode in pairs:
+            cell = _cell(cnode, path, tdef, row, col, issues)
+            if cell is not None:
+                cells[col.key] = cell
+        if len(cells) == ncol:
+            rows[row.key] = cells
+    return Table(tdef.id, rows, loc(path, node), row_locs)
+
+
+# --------------------------------------------------------------------------------------------
+# reports
+
+
+def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Report | None, list[Issue]]:
+    doc, issues = compose_file(fs_path, path)
+    if doc.root is None:
+        if not issues:
+            issues.append(Issue("L-MISSING", ERROR, "数据文件为空", Location(path, 0)))
+        return None, issues
+    top = mapping(doc.root, path, "数据文件", issues)
+    if top is None:
+        return None, issues
+    check_keys(top, REPORT_KEYS, path, "数据文件", issues)
+    where = loc(path, doc.root)
+
+    if "unit" in top:
+        u = _text(top["unit"][1], path, "单位", issues)
+        if u is not None and u != unit_id:
+            issues.append(
+                Issue("L-UNIT-MISMATCH", ERROR, f"文件中的单位“{u}”与所在目录“{unit_id}”不一致", loc(path, top["unit"][1]))
+            )
+    if "year" in top:
+        y = _text(top["year"][1], path, "年度", issues)
+        if y is not None and y != str(year):
+            issues.append(
+                Issue("L-YEAR", ERROR, f"文件中的年度“{y}”与文件名中的年度 {year} 不一致", loc(path, top["year"][1]))
+            )
+
+    fid = _text(top["format"][1], path, "格式", issues) if "format" in top else None
+    if "format" not in top:
+        issues.append(
+            Issue("L-MISSING", ERROR, "缺少 format:（年报格式版本：2021 或 2019）", where)
+        )
+        return None, issues
+    if fid not in FORMAT_IDS:
+        issues.append(
+            Issue("L-FORMAT-ID", ERROR, f"格式版本“{fid}”未知，可用：{'、'.join(FORMAT_IDS)}", loc(path, top["format"][1]))
+        )
+        return None, issues
+    fmt = get_format(fid)
+
+    meta_locs: dict[str, Location] = {}
+    meta_kwargs: dict = {}
+    if "meta" in top:
+        m = mapping(top["meta"][1], path, "meta（报告信息）", issues) or {}
+        check_keys(m, META_KEYS, path, "meta（报告信息）", issues)
+        for key, (_k, v) in m.items():
+            meta_locs[key] = loc(path, v)
+        for key in ("title", "publisher", "index_no", "doc_no"):
+            if key in m:
+                meta_kwargs[key] = _text(m[key][1], path, META_LABELS[key], issues)
+        for key in ("written_date", "published_date"):
+            if key in m:
+                meta_kwargs[key] = _date(m[key][1], path, META_LABELS[key], issues)
+        if "period" in m and not is_null(m["period"][1]):
+            pnode = m["period"][1]
+            if isinstance(pnode, SequenceNode) and len(pnode.value) == 2:
+                meta_kwargs["period_start"] = _date(pnode.value[0], path, "统计期限起", issues)
+                meta_kwargs["period_end"] = _date(pnode.value[1], path, "统计期限止", issues)
+            else:
+                issues.append(
+                    Issue("L-TYPE", ERROR, "统计期限应写作 [2024-01-01, 2024-12-31]", loc(path, pnode))
+                )
+    else:
+        issues.append(Issue("L-MISSING", WARNING, "缺少 meta:（标题、发布机构、索引号、成文日期、发布日期、统计期限）", where))
+    if "scope" in top:
+        scope = _text(top["scope"][1], path, "范围", issues)
+        if scope not in ("organ", "region_aggregate"):
+            issues.append(
+                Issue("L-SCOPE", ERROR, f"scope 应为 organ（本机关）或 region_aggregate（本地区汇总），实为“{scope}”", loc(path, top["scope"][1]))
+            )
+        else:
+            meta_kwargs["scope"] = scope
+    revisions = []
+    if "revisions" in top and not is_null(top["revisions"][1]):
+        rnode = top["revisions"][1]
+        if not isinstance(rnode, SequenceNode):
+            issues.append(Issue("L-TYPE", ERROR, "revisions 应为列表：- {date: 2025-03-01, note: 修订说明}", loc(path, rnode)))
+        else:
+            for item in rnode.value:
+                r = mapping(item, path, "修订记录", issues) or {}
+                check_keys(r, ("date", "note"), path, "修订记录", issues)
+                d = _date(r["date"][1], path, "修订日期", issues) if "date" in r else None
+                note = _text(r["note"][1], path, "修订说明", issues) if "note" in r else None
+                if d is None or not note:
+                    issues.append(Issue("L-MISSING", ERROR, "修订记录须有日期（date）和说明（note）", loc(path, item)))
+                else:
+                    revisions.append((d, note))
+    meta_kwargs["revisions"] = tuple(revisions)
+
+    tables: dict[str, Table] = {}
+    for tid in TABLE_IDS:
+        if tid in top:
+            tables[tid] = _table(top[tid][1], path, fmt.table(tid), issues)
+    report = Report(
+        unit=unit_id,
+        year=year,
+        format=fmt,
+        meta=Meta(**meta_kwargs),
+        tables=tables,
+        data_path=path,
+        location=where,
+        meta_locations=meta_locs,
+        acknowledged=_acknowledged(top["acknowledged"][1], path, issues) if "acknowledged" in top else {},
+    )
+    return report, issues
+
+
+# --------------------------------------------------------------------------------------------
+# narrative
+
+
+def split_front_matter(text: str) -> tuple[str, int]:
+    """Drop a YAML front-matter block; returns the rest and how many lines were dropped."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            head = text[: end + 5]
+            return text[end + 5 :], head.count("\n")
+    return text, 0
+
+
+def parse_narrative(text: str, path: str) -> Narrative:
+    body, offset = split_front_matter(text)
+    preamble: list[str] = []
+    sections: list[Section] = []
+    current: tuple[str, str, int, list[str]] | None = None
+    in_fence = False
+    for i, line in enumerate(body.splitlines(), start=offset + 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        m = None if in_fence else _HEADING.match(line)
+        s = _SECTION.match(m[2]) if m else None
+        if s:
+            if current:
+                sections.append(Section(current[0], current[1], "\n".join(current[3]).strip("\n"), current[2]))
+            current = (s[1], f"{s[1]}、{s[2].strip()}", i, [])
+            continue
+        (current[3] if current else preamble).append(line)
+    if current:
+        sections.append(Section(current[0], current[1], "\n".join(current[3]).strip("\n"), current[2]))
+    return Narrative(path, "\n".join(preamble).strip("\n"), tuple(sections))
+
+
+def load_narrative(fs_path: Path, path: str) -> tuple[Narrative | None, list[Issue]]:
+    try:
+        text = fs_path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [Issue("L-ENCODING", ERROR, "文件不是 UTF-8 编码，请另存为 UTF-8", Location(path, 0))]
+    except OSError as e:
+        return None, [Issue("L-READ", ERROR, f"无法读取文件：{e.strerror}", Location(path, 0))]
+    return parse_narrative(text, path), []
+
+
+# --------------------------------------------------------------------------------------------
+# the whole site
+
+
+def find_site_root(start: Path, data_dir: str = "data") -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``data/units.yml``."""
+    p = start.resolve()
+    if p.is_file():
+        p = p.parent
+    for cand in (p, *p.parents):
+        if (cand / data_dir / REGISTRY_FILE).is_file():
+            return cand
+    return None
+
+
+def iter_data_files(data_dir: Path):
+    """(unit id, year or None, path) for every file under data/<unit>/, in a stable order."""
+    if not data_dir.is_dir():
+        return
+    for unit_dir in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for f in sorted(unit_dir.iterdir()):
+            if f.name.startswith(".") or not f.is_file():
+                continue
+            m = YEAR_FILE.match(f.name)
+            yield unit_dir.name, (int(m[1]) if m else None), f
+
+
+def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "content") -> LoadResult:
+    root = Path(root)
+    sp = SitePaths(root, root / data_dir, root / content_dir)
+    issues: list[Issue] = []
+    reg_fs = sp.data_dir / REGISTRY_FILE
+    reg_rel = sp.rel(reg_fs)
+    if reg_fs.is_file():
+        units, reg_issues = load_registry(reg_fs, reg_rel)
+        issues += reg_issues
+    else:
+        units = {}
+        issues.append(Issue("L-MISSING", ERROR, f"找不到单位名录 {reg_rel}", Location(reg_rel, 0)))
+    site = Site(root=str(root), units=units, reports={}, registry_path=reg_rel)
+    for unit_id, year, f in iter_data_files(sp.data_dir):
+        rel = sp.rel(f)
+        if f.suffix not in (".yml", ".yaml"):
+            issues.append(Issue("L-PATH", WARNING, "data/ 的单位目录中只应有年度数据文件（如 2024.yml），此文件已忽略", Location(rel, 0)))
+            continue
+        if year is None:
+            issues.append(Issue("L-PATH", ERROR, "数据文件名应为四位年度，如 2024.yml", Location(rel, 0)))
+            continue
+        report, rep_issues = load_report(f, rel, unit_id, year)
+        issues += rep_issues
+        if unit_id not in units and reg_fs.is_file():
+            issues.append(
+                Issue("L-UNIT", ERROR, f"单位“{unit_id}”不在单位名录 {reg_rel} 中", Location(rel, 1, 1))
+            )
+        if report is None:
+            continue
+        md = sp.content_dir / unit_id / f"{year}.md"
+        if md.is_file():
+            narrative, n_issues = load_narrative(md, sp.rel(md))
+            issues += n_issues
+            if narrative is not None:
+                report = _with_narrative(report, narrative)
+        site.reports[(unit_id, year)] = report
+    # narrative files with no data file
+    if sp.content_dir.is_dir():
+        for unit_dir in sorted(p for p in sp.content_dir.iterdir() if p.is_dir()):
+            for md in sorted(unit_dir.glob("*.md")):
+                m = re.match(r"^(\d{4})\.md$", md.name)
+                if m and (unit_dir.name, int(m[1])) not in site.reports and not (sp.data_dir / unit_dir.name / f"{m[1]}.yml").exists():
+                    issues.append(
+                        Issue(
+                            "M-4",
+                            ERROR,
+                            f"有正文而没有数据文件：应有 {sp.rel(sp.data_dir / unit_dir.name / (m[1] + '.yml'))}（二、三、四部分的统计表）",
+                            Location(sp.rel(md), 0),
+                        )
+                    )
+    return LoadResult(site, issues)
+
+
+def _with_narrative(report: Report, narrative: Narrative) -> Report:
+    return replace(report, narrative=narrative)
+
+
+def content_path(site_root: Path, unit: str, year: int, content_dir: str = "content") -> Path:
+    return Path(site_root) / content_dir / unit / f"{year}.md"
+
+
+def data_path(site_root: Path, unit: str, year: int, data_dir: str = "data") -> Path:
+    return Path(site_root) / data_dir / unit / f"{year}.yml"
+
+
+__all__ = ["load_site", "load_registry", "load_report", "parse_narrative", "find_site_root", "LoadResult"]

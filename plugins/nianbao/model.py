@@ -1,0 +1,215 @@
+"""The report model: frozen dataclasses with no behaviour beyond simple derived values.
+
+A cell is a number, a blank or a not-applicable mark ("/", "—", …); the three never merge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from .formats import FormatDef
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str
+    line: int  # 1-based; 0 when the whole file is meant
+    column: int = 0  # 1-based; 0 when the whole line is meant
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}" if self.column else f"{self.file}:{self.line}"
+
+
+class CellKind(str, Enum):
+    NUMBER = "number"
+    BLANK = "blank"
+    NA = "na"
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: CellKind
+    value: Number | None = None
+    raw: str | None = None  # the source text whenever it was not a plain number
+    unit_raw: str | None = None  # a unit written inside the cell ("元", "万元", "件")
+    location: Location | None = None
+    inferred: bool = False
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind is CellKind.NUMBER
+
+    def as_operand(self) -> Number:
+        """The value for arithmetic: blanks and not-applicable marks count as 0 (callers say so)."""
+        return self.value if self.kind is CellKind.NUMBER else 0
+
+    def display(self) -> str:
+        if self.kind is CellKind.NUMBER:
+            return format_number(self.value)
+        if self.kind is CellKind.NA:
+            return self.raw or "/"
+        return ""
+
+
+def format_number(v: Number | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        s = format(v, "f")
+        return s
+    return str(v)
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    rows: dict[str, dict[str, Cell]]
+    location: Location | None = None
+    row_locations: dict[str, Location] = field(default_factory=dict)
+
+    def cell(self, row: str, col: str) -> Cell:
+        return self.rows[row][col]
+
+
+@dataclass(frozen=True)
+class Contact:
+    address: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    office: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {k: getattr(self, k) for k in ("office", "address", "postcode", "phone", "fax", "email")}
+
+
+GOVERNMENT_KINDS = ("乡", "镇", "街道", "县", "区", "县级市", "市", "地级市", "自治州", "省", "自治区", "直辖市")
+DEPARTMENT_KINDS = ("县级部门", "市级部门", "省级部门", "部门")
+UNIT_KINDS = GOVERNMENT_KINDS + DEPARTMENT_KINDS
+TOWNSHIP_KINDS = ("乡", "镇", "街道")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    full_name: str
+    kind: str
+    parent: str | None = None
+    credit_code: str | None = None
+    contact: Contact = field(default_factory=Contact)
+    location: Location | None = None
+    acknowledged: dict[str, str] = field(default_factory=dict)
+    field_locations: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, key: str) -> Location | None:
+        """Where a field (``kind``, ``contact.postcode`` …) is written in the registry."""
+        return self.field_locations.get(key, self.location)
+
+    @property
+    def is_department(self) -> bool:
+        return self.kind in DEPARTMENT_KINDS
+
+    @property
+    def is_township(self) -> bool:
+        return self.kind in TOWNSHIP_KINDS
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str | None = None
+    publisher: str | None = None
+    index_no: str | None = None
+    doc_no: str | None = None
+    written_date: dt.date | None = None
+    published_date: dt.date | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    scope: str = "organ"  # organ | region_aggregate
+    revisions: tuple[tuple[dt.date, str], ...] = ()
+
+    def as_dict(self) -> dict:
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return {
+            "title": self.title,
+            "publisher": self.publisher,
+            "index_no": self.index_no,
+            "doc_no": self.doc_no,
+            "written_date": iso(self.written_date),
+            "published_date": iso(self.published_date),
+            "period": {"start": iso(self.period_start), "end": iso(self.period_end)},
+            "scope": self.scope,
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the Markdown narrative: a top-level heading (一、 … 六、) and its body."""
+
+    ordinal: str | None  # None for the preamble
+    heading: str | None
+    body: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Narrative:
+    path: str
+    preamble: str
+    sections: tuple[Section, ...]
+
+    def section(self, ordinal: str) -> Section | None:
+        for s in self.sections:
+            if s.ordinal == ordinal:
+                return s
+        return None
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.preamble] + [s.body for s in self.sections])
+
+
+@dataclass(frozen=True)
+class Report:
+    unit: str
+    year: int
+    format: FormatDef
+    meta: Meta
+    tables: dict[str, Table]
+    data_path: str
+    narrative: Narrative | None = None
+    location: Location | None = None
+    meta_locations: dict[str, Location] = field(default_factory=dict)
+    acknowledged: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.unit, self.year)
+
+    def table(self, table_id: str) -> Table | None:
+        return self.tables.get(table_id)
+
+
+@dataclass
+class Site:
+    root: str
+    units: dict[str, Unit]
+    reports: dict[tuple[str, int], Report]
+    registry_path: str | None = None
+
+    def report(self, unit: str, year: int) -> Report | None:
+        return self.reports.get((unit, year))
+
+    def years_of(self, unit: str) -> list[int]:
+        return sorted(y for (u, y) in self.reports if u == unit)
+
+    def children_of(self, unit: str | None) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent == unit]

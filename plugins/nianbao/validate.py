@@ -1,0 +1,66 @@
+"""Runs every rule over a loaded site. Never raises on bad data; returns the issues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .issues import ERROR, WARNING, Issue, sort_issues
+from .loader import LoadResult, load_site
+from .model import Site
+from .rules import REPORT_RULES, UNIT_RULES, Context, unverified_issues
+
+
+def _acknowledge(issues: list[Issue], acknowledged: dict[str, str], where) -> list[Issue]:
+    out = []
+    for i in issues:
+        reason = acknowledged.get(i.check)
+        if reason and i.severity is WARNING:
+            out.append(i.acknowledge(reason))
+        else:
+            out.append(i)
+    for check in acknowledged:
+        if any(i.check == check and i.severity is ERROR for i in issues):
+            out.append(Issue("L-ACK", WARNING, f"{check} 是错误，不能以 acknowledged 确认，须改正数据", where))
+    return out
+
+
+def validate_report(site: Site, key: tuple[str, int]) -> list[Issue]:
+    report = site.reports[key]
+    ctx = Context(site, report, site.units.get(report.unit), site.reports.get((report.unit, report.year - 1)))
+    found: list[Issue] = []
+    for r in REPORT_RULES:
+        found.extend(r.fn(ctx))
+    found.extend(unverified_issues(ctx))
+    return _acknowledge(found, report.acknowledged, report.location)
+
+
+def validate_site(site: Site) -> list[Issue]:
+    issues: list[Issue] = []
+    for unit in site.units.values():
+        found = [i for r in UNIT_RULES for i in r.fn(site, unit)]
+        issues += _acknowledge(found, unit.acknowledged, unit.location)
+    for key in sorted(site.reports):
+        issues += validate_report(site, key)
+    return issues
+
+
+def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "content") -> tuple[LoadResult, list[Issue]]:
+    """Load and validate: the loading issues and the rule findings, sorted, each once."""
+    result = load_site(root, data_dir, content_dir)
+    issues = result.issues + validate_site(result.site)
+    return result, sort_issues(issues)
+
+
+def issues_by_report(issues: list[Issue], site: Site) -> dict[tuple[str, int], list[Issue]]:
+    """Each report's own findings (its data file and its narrative), for the 数据核验 block."""
+    files: dict[str, tuple[str, int]] = {}
+    for key, r in site.reports.items():
+        files[r.data_path] = key
+        if r.narrative:
+            files[r.narrative.path] = key
+    out: dict[tuple[str, int], list[Issue]] = {k: [] for k in site.reports}
+    for i in issues:
+        k = files.get(i.file or "")
+        if k:
+            out[k].append(i)
+    return out
