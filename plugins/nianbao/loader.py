@@ -204,7 +204,9 @@ def _cell(node, path, tdef: TableDef, row, col, issues) -> Cell | None:
     for note in pc.notes:
         if note == "fullwidth":
             issues.append(Issue("L-FULLWIDTH", WARNING, f"{label}“{node.value}”含全角字符，已按半角读取", where))
-        elif note in ("thousands", "spaces", "plus_sign") or (note == "unit" and col.type != "amount"):
+        elif note in ("thousands", "spaces") or (note == "plus_sign" and col.type != "signed") or (
+            note == "unit" and col.type != "amount"
+        ):
             issues.append(Issue("L-FORMAT", INFO, f"{label}“{node.value}”：{NOTE_LABELS[note]}", where))
     return pc.to_cell(where)
 

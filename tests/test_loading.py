@@ -1,0 +1,174 @@
+"""Loading errors are issues with file, line, column and a Chinese message; nothing raises."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from nianbao.canonical import report_to_canonical
+from nianbao.issues import ERROR, WARNING
+from nianbao.model import CellKind
+from nianbao.normalize import parse_cell
+from nianbao.validate import check_site
+
+from .conftest import found
+
+D24 = "data/demo/2024.yml"
+
+
+def test_yaml_syntax_error_names_line_and_column(site):
+    s = site()
+    line = s.edit(D24, "[ 1, 0, 0, 0, 0, 0,  1]  # （二）部分公开", "[ 1, 0, 0, 0, 0, 0,  1  # （二）部分公开")
+    [hit] = found(s.check(), "L-YAML", ERROR)
+    assert hit.file == D24 and hit.location.line in (line, line + 1) and hit.location.column > 0
+    assert "YAML 语法错误" in hit.message
+
+
+def test_duplicate_key(site):
+    s = site()
+    line = s.edit(D24, "  carried_out:", "  granted:                 [ 5, 1, 0, 0, 0, 0,  6]\n  carried_out:")
+    [hit] = found(s.check(), "L-DUPKEY", ERROR)
+    assert hit.location.line == line and "granted" in hit.message and "重复" in hit.message
+
+
+def test_unknown_key_lists_allowed_keys(site):
+    s = site()
+    line = s.edit(D24, "  granted:", "  grantd:")
+    hits = found(s.check(), "L-UNKNOWN-KEY", ERROR)
+    assert hits[0].location.line == line
+    assert "grantd" in hits[0].message and "granted" in hits[0].message and "new_received" in hits[0].message
+    # and the row is then missing
+    assert any("（一）予以公开" in h.message for h in found(s.check(), "L-MISSING", ERROR))
+
+
+def test_unknown_top_level_and_meta_keys(site):
+    s = site()
+    s.edit(D24, "meta:\n", "colour: red\nmeta:\n  author: x\n")
+    msgs = [h.message for h in found(s.check(), "L-UNKNOWN-KEY")]
+    assert any("colour" in m and "meta" in m for m in msgs)
+    assert any("author" in m and "published_date" in m for m in msgs)
+
+
+def test_row_with_wrong_number_of_values(site):
+    s = site()
+    line = s.set_row(D24, "granted", "[5, 1, 0, 0, 0, 6]")
+    [hit] = found(s.check(), "L-ROW-LENGTH", ERROR)
+    assert hit.location.line == line and "应有 7 个值" in hit.message and "实有 6 个" in hit.message
+
+
+@pytest.mark.parametrize("value,check", [("-1", "T3-4"), ("1.5", "T3-4")])
+def test_negative_or_fractional_count(site, value, check):
+    s = site()
+    line = s.set_row(D24, "noproc_repeat", f"[{value}, 0, 0, 0, 0, 0, {value}]")
+    hits = found(s.check(), check, ERROR)
+    assert hits and hits[0].location.line == line and value in hits[0].message
+
+
+def test_full_width_digits_are_accepted_with_a_warning(site):
+    s = site()
+    line = s.set_row(D24, "granted", "[５, 1, 0, 0, 0, 0, ６]")
+    issues = s.check()
+    hits = found(issues, "L-FULLWIDTH", WARNING)
+    assert len(hits) == 2 and {h.location.line for h in hits} == {line}
+    assert not found(issues, "T3-3") and not found(issues, "T3-2", ERROR)  # read as 5 and 6
+
+
+def test_text_that_is_not_a_number(site):
+    s = site()
+    line = s.set_row(D24, "granted", "[5, 1, 0, 0, 0, 0, 六]")
+    [hit] = found(s.check(), "L-VALUE", ERROR)
+    assert hit.location.line == line and "六" in hit.message
+
+
+def test_year_disagreeing_with_file_name(site):
+    s = site()
+    line = s.edit(D24, "year: 2024", "year: 2025")
+    [hit] = found(s.check(), "L-YEAR", ERROR)
+    assert hit.location.line == line and "2025" in hit.message and "2024" in hit.message
+
+
+def test_unit_missing_from_registry(site):
+    s = site()
+    s.write("data/ghost/2024.yml", s.read(D24).replace("unit: demo", "unit: ghost"))
+    [hit] = found(s.check(), "L-UNIT", ERROR)
+    assert hit.file == "data/ghost/2024.yml" and "ghost" in hit.message
+
+
+def test_unit_in_file_disagreeing_with_folder(site):
+    s = site()
+    s.edit(D24, "unit: demo", "unit: dept")
+    assert found(s.check(), "L-UNIT-MISMATCH", ERROR)
+
+
+def test_unknown_format_and_bad_date(site):
+    s = site()
+    s.edit(D24, 'format: "2021"', 'format: "2022"')
+    s.edit("data/demo/2023.yml", "published_date: 2024-01-26", "published_date: 2024-02-30")
+    issues = s.check()
+    assert found(issues, "L-FORMAT-ID", ERROR)[0].file == D24
+    assert found(issues, "L-DATE", ERROR)[0].file == "data/demo/2023.yml"
+
+
+def test_bad_file_name_and_encoding(site):
+    s = site()
+    s.write("data/demo/draft.yml", "unit: demo\n")
+    s.path("data/demo/2022.yml").write_bytes("unit: 示例\n".encode("gbk"))
+    issues = s.check()
+    assert found(issues, "L-PATH", ERROR)[0].file == "data/demo/draft.yml"
+    assert found(issues, "L-ENCODING", ERROR)[0].file == "data/demo/2022.yml"
+
+
+def test_missing_registry_is_an_issue_not_a_crash(site):
+    s = site()
+    s.path("data/units.yml").unlink()
+    assert found(s.check(), "L-MISSING", ERROR)
+
+
+def test_rows_accept_mapping_form(site):
+    s = site()
+    s.set_row(D24, "review", "{upheld: 1, corrected: 0, other: 0, pending: 1, total: 2}")
+    assert not [i for i in s.check() if i.severity is ERROR]
+
+
+def test_blank_na_and_zero_stay_distinct(site):
+    s = site()
+    s.set_row(D24, "admin_license", "~")
+    s.set_row(D24, "admin_penalty", "/")
+    s.set_row(D24, "admin_coercion", "—")
+    result, _ = check_site(s.root)
+    data = report_to_canonical(result.site.report("demo", 2024))
+    p = data["proactive"]
+    assert p["admin_license"]["decisions"] is None
+    assert p["admin_penalty"]["decisions"] == "/"
+    assert p["admin_coercion"]["decisions"] == "—"
+    assert p["admin_fees"]["fee_amount_wan"] == Decimal("1.5")
+
+
+@pytest.mark.parametrize(
+    "text,kind,value,notes",
+    [
+        ("0", CellKind.NUMBER, 0, []),
+        (None, CellKind.BLANK, None, []),
+        ("  ", CellKind.BLANK, None, ["blank"]),
+        ("/", CellKind.NA, None, ["na_mark"]),
+        ("不适用", CellKind.NA, None, ["na_mark"]),
+        ("－", CellKind.NA, None, ["na_mark"]),
+        ("／", CellKind.NA, None, ["na_mark"]),
+        ("１２", CellKind.NUMBER, 12, ["fullwidth"]),
+        ("1,234", CellKind.NUMBER, 1234, ["thousands"]),
+        ("+4", CellKind.NUMBER, 4, ["plus_sign"]),
+        ("−3", CellKind.NUMBER, -3, ["fullwidth", "minus_sign"]),
+        ("251000元", CellKind.NUMBER, 251000, ["unit"]),
+        ("9.63211", CellKind.NUMBER, Decimal("9.63211"), []),
+        ("12 件", CellKind.NUMBER, 12, ["spaces", "unit"]),
+        ("abc", None, None, []),
+    ],
+)
+def test_parse_cell(text, kind, value, notes):
+    pc = parse_cell(text)
+    assert pc.kind is kind
+    assert pc.value == value and type(pc.value) is type(value)
+    assert pc.notes == notes
+    if notes and kind is CellKind.NUMBER:
+        assert pc.raw == text  # the source text is kept whenever it was not a plain number

@@ -1,0 +1,209 @@
+"""Every check id: the clean fixture passes it, one targeted edit makes it fire at the edited line."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.issues import ERROR, INFO, WARNING
+
+from .conftest import found, serious
+
+D24, D23, D20, D19 = "data/demo/2024.yml", "data/demo/2023.yml", "data/demo/2020.yml", "data/demo/2019.yml"
+UNITS = "data/units.yml"
+
+
+def test_fixture_site_is_clean(site):
+    issues = site().check()
+    assert serious(issues) == []
+
+
+# (check id, severity, file to edit, how: ("row", key, values) or ("edit", old, new), file the issue is in)
+CASES = [
+    ("T3-1", ERROR, D24, ("row", "carried_out", "[2, 0, 0, 0, 0, 0, 2]"), D24),
+    ("T3-2", ERROR, D24, ("row", "granted", "[6, 1, 0, 0, 0, 0, 7]"), D24),
+    ("T3-3", ERROR, D24, ("row", "partial", "[1, 0, 0, 0, 0, 0, 2]"), D24),
+    ("T3-4", ERROR, D24, ("row", "deny_third_party", "[1.5, 0, 0, 0, 0, 0, 1.5]"), D24),
+    ("T3-5", ERROR, D24, ("row", "carried_out", "[20, 0, 0, 0, 0, 0, 20]"), D24),
+    ("T3-6", WARNING, D24, ("row", "carried_in", "[0, 0, 0, 0, 0, 0, 0]"), D24),
+    ("T3-7", ERROR, D23, ("row", "new_received", "[0, 0, 0, 0, 0, 0, 0]"), D23),
+    ("T4-1", ERROR, D24, ("row", "review", "[1, 0, 0, 1, 3]"), D24),
+    ("T4-2", ERROR, D24, ("row", "suit_direct", "[0, 1, 0, 0, 2]"), D24),
+    ("T4-3", ERROR, D24, ("row", "suit_after_review", "[0, 0, 0, 0, 1]"), D24),
+    ("T4-4", ERROR, D24, ("row", "review", "[-1, 0, 0, 1, 0]"), D24),
+    ("T4-5", ERROR, D24, ("edit", "  suit_after_review: [0, 0, 0, 0, 0]", "  suit_after_review: [0, 0, 0, 0, 0]\n  litigation_total: 5"), D24),
+    ("T2-1", ERROR, D24, ("row", "admin_fees", "1.23456"), D24),
+    ("T2-2", WARNING, D24, ("row", "normative_docs", "[9, 1, 5]"), D24),
+    ("T2-3", WARNING, D23, ("row", "normative_docs", "[1, 0, 3]"), D24),
+    ("T2-4", WARNING, D24, ("row", "regulations", "[1, 0, 1]"), D24),
+    ("T2-5", WARNING, D24, ("row", "admin_fees", "15000元"), D24),
+    ("T2b-1", WARNING, D20, ("row", "normative_docs", "[1, 40, 31]"), D20),
+    ("T2b-2", ERROR, D20, ("row", "admin_license", "[42, 1.5, 50]"), D20),
+    ("T2b-3", WARNING, D20, ("row", "admin_license", "[41, '+3', 50]"), D20),
+    ("T2b-4", WARNING, D19, ("row", "gov_central_procurement", "[2, 251000]"), D19),
+    ("M-1", WARNING, D24, ("edit", "period: [2024-01-01, 2024-12-31]", "period: [2024-01-01, 2024-06-30]"), D24),
+    ("M-2", WARNING, D24, ("edit", "published_date: 2025-01-20", "published_date: 2025-03-15"), D24),
+    ("M-3", WARNING, D20, ("edit", 'format: "2019"', 'format: "2019"'), None),  # see test_m3 below
+    ("M-4", ERROR, D24, ("edit", "\nT4:\n", "\nT4_removed:\n"), D24),
+    ("U-PARENT", ERROR, UNITS, ("edit", "    parent: county\n    credit_code", "    parent: nowhere\n    credit_code"), UNITS),
+    ("U-POSTCODE", WARNING, UNITS, ("edit", 'postcode: "256100"', 'postcode: "2561001"'), UNITS),
+    ("U-EMAIL", WARNING, UNITS, ("edit", "email: demo@example.gov.cn", "email: demo@example"), UNITS),
+    ("U-CREDIT", WARNING, UNITS, ("edit", "credit_code: 11370323MB1234567X", "credit_code: 12345"), UNITS),
+]
+
+
+# where a finding points when the edit was elsewhere among the cells it involves
+POINTS_AT = {"T3-1": "new_received", "T3-2": "result_total", "T4-5": "litigation_total"}
+
+
+@pytest.mark.parametrize("check,severity,rel,how,where", [c for c in CASES if c[0] != "M-3"], ids=[c[0] for c in CASES if c[0] != "M-3"])
+def test_check_fires_on_the_edited_line(site, check, severity, rel, how, where):
+    s = site()
+    assert not found(serious(s.check()), check), "fixture must pass this check before the edit"
+    if how[0] == "row":
+        line = s.set_row(rel, how[1], how[2])
+    else:
+        line = s.edit(rel, how[1], how[2])
+    hits = found(s.check(), check, severity)
+    assert hits, f"{check} did not fire"
+    assert all(h.file == where for h in hits)
+    if check in POINTS_AT:
+        text = s.read(where).splitlines()
+        line = next(n for n, t in enumerate(text, 1) if t.lstrip().startswith(POINTS_AT[check] + ":"))
+    if rel == where and check != "M-4":
+        assert line in {h.location.line for h in hits}, [str(h.location) for h in hits]
+    for h in hits:
+        assert h.message and not h.message.isascii()  # a Chinese message for content authors
+
+
+def test_t3_1_message_names_column_and_both_sides(site):
+    s = site()
+    line = s.set_row(D24, "new_received", "[11, 2, 0, 1, 0, 1, 15]")
+    [hit] = [h for h in found(s.check(), "T3-1") if "自然人" in h.message]
+    assert hit.message.startswith("自然人列：一+二=12，三(七)+四=11")
+    assert hit.location.line == line
+
+
+def test_t3_7_also_breaks_t3_1(site):
+    s = site()
+    s.set_row(D23, "new_received", "[0, 0, 0, 0, 0, 0, 0]")
+    issues = s.check()
+    assert found(issues, "T3-7", ERROR) and found(issues, "T3-1", ERROR)
+
+
+def test_m3_template_not_matching_year(site):
+    s = site()
+    # a 2021-format table filed for 2018 (before any national template), and a 2019-format one for 2024
+    s.write("data/demo/2018.yml", s.read(D23).replace("year: 2023", "year: 2018").replace("2023年", "2018年").replace("2023-", "2018-").replace("2024-01-26", "2019-01-26"))
+    hits = found(s.check(), "M-3", WARNING)
+    assert [h.file for h in hits] == ["data/demo/2018.yml"]
+    assert "2018" in hits[0].message
+
+
+def test_m4_missing_narrative_and_section(site):
+    s = site()
+    s.path("content/demo/2023.md").unlink()
+    s.edit("content/demo/2024.md", "## 五、存在的主要问题及改进情况", "五、存在的主要问题及改进情况")
+    issues = s.check()
+    files = {h.file for h in found(issues, "M-4", WARNING)}
+    assert {D23, "content/demo/2024.md"} <= files
+
+
+def test_m4_table_sections_in_narrative_are_flagged(site):
+    s = site()
+    s.edit("content/demo/2024.md", "## 五、", "## 二、主动公开政府信息情况\n\n手写表格\n\n## 五、")
+    [hit] = found(s.check(), "M-4", WARNING)
+    assert hit.file == "content/demo/2024.md" and "二、主动公开政府信息情况" in hit.message
+
+
+def test_m5_missing_assessment_words(site):
+    s = site()
+    s.edit("content/demo/2024.md", "建立健全工作考核、社会评议和责任追究制度。", "")
+    [hit] = found(s.check(), "M-5", WARNING)
+    assert "考核" in hit.message and hit.file == "content/demo/2024.md"
+
+
+def test_m5_not_asked_of_departments(site):
+    s = site()
+    s.edit("content/dept/2024.md", "建立健全工作考核、社会评议和责任追究制度。", "")
+    assert not found(s.check(), "M-5")
+
+
+def test_m2_deadline_depends_on_kind(site):
+    s = site()
+    # 2025-02-20 is late for a township (31 Jan) …
+    s.edit(D24, "published_date: 2025-01-20", "published_date: 2025-02-20")
+    assert found(s.check(), "M-2", WARNING)
+    # … but in time for a county government's own report (31 Mar)
+    s.write("data/county/2024.yml", s.read(D24).replace("unit: demo", "unit: county"))
+    assert not [h for h in found(s.check(), "M-2", WARNING) if h.file == "data/county/2024.yml"]
+
+
+def test_m2_missing_date_is_information_only(site):
+    s = site()
+    s.edit(D24, "published_date: 2025-01-20", "published_date: ~")
+    hits = found(s.check(), "M-2")
+    assert [h.severity for h in hits] == [INFO]
+
+
+def test_t2_4_regulations_allowed_for_a_city(site):
+    s = site()
+    s.edit(UNITS, "    kind: 镇\n", "    kind: 地级市\n")
+    s.set_row(D24, "regulations", "[1, 0, 1]")
+    assert not found(s.check(), "T2-4")
+
+
+def test_t2_5_implausible_magnitude_for_a_township(site):
+    s = site()
+    s.set_row(D24, "admin_fees", "25000")
+    [hit] = found(s.check(), "T2-5", WARNING)
+    assert "25000" in hit.message
+
+
+def test_cross_year_checks_skip_across_format_change(site):
+    # 2020 (2019 format) → 2021 format: T2 columns are different concepts and are never compared
+    s = site()
+    s.write("data/demo/2021.yml", s.read(D23).replace("year: 2023", "year: 2021").replace("2023", "2021").replace("2024-01-26", "2022-01-26"))
+    issues = s.check()
+    assert not [h for h in found(issues, "T2-3") + found(issues, "T2b-3") if h.file == "data/demo/2021.yml"]
+
+
+def test_blank_cells_count_as_zero_and_say_so(site):
+    s = site()
+    s.set_row(D24, "new_received", "[~, 2, 0, 1, 0, 1, 14]")
+    [hit] = [h for h in found(s.check(), "T3-1", ERROR) if "自然人" in h.message]
+    assert "按 0 计" in hit.message
+
+
+def test_blank_cells_that_close_are_reported_as_unverifiable(site):
+    s = site()
+    s.set_row(D24, "deny_state_secret", "[~, ~, ~, ~, ~, ~, ~]")
+    issues = s.check()
+    assert not found(issues, "T3-2", ERROR) and not found(issues, "T3-3", ERROR)
+    info = found(issues, "T3-3", INFO)
+    assert info and "无法完全核验" in info[0].message
+
+
+def test_na_marks_are_not_errors_for_township_powers(site):
+    s = site()
+    for key in ("admin_license", "admin_penalty", "admin_coercion"):
+        s.set_row(D24, key, "/")
+    assert serious(s.check()) == []
+
+
+def test_acknowledged_warning_becomes_information(site):
+    s = site()
+    s.edit(UNITS, 'postcode: "256100"', 'postcode: "2561001"\n    acknowledged:\n      U-POSTCODE: 原文如此')
+    # the acknowledged mapping sits under contact: move it to the unit level
+    s.edit(UNITS, '      postcode: "2561001"\n    acknowledged:\n      U-POSTCODE: 原文如此\n', '      postcode: "2561001"\n')
+    s.edit(UNITS, "  dept:\n", "  dept:\n")
+    s.edit(UNITS, "    credit_code: 11370323MB1234567X\n", "    credit_code: 11370323MB1234567X\n    acknowledged:\n      U-POSTCODE: 原文如此\n")
+    [hit] = found(s.check(), "U-POSTCODE")
+    assert hit.severity is INFO and "已确认：原文如此" in hit.message
+
+
+def test_errors_cannot_be_acknowledged(site):
+    s = site()
+    s.set_row(D24, "partial", "[1, 0, 0, 0, 0, 0, 2]")
+    s.edit(D24, "unit: demo\n", "unit: demo\nacknowledged:\n  T3-3: 不想改\n")
+    issues = s.check()
+    assert found(issues, "T3-3", ERROR) and found(issues, "L-ACK", WARNING)
