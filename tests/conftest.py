@@ -79,3 +79,10 @@ def found(issues, check: str, severity: Severity | None = None):
 
 def serious(issues):
     return [i for i in issues if i.severity is not Severity.INFO]
+
+
+def seed_numbers(section_start: str, section_end: str) -> list[str]:
+    """The numeric cells of one table in the Word text export, in reading order (independent of nianbao)."""
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    body = text[text.index(section_start) : text.index(section_end)]
+    return [ln.strip() for ln in body.splitlines() if re.fullmatch(r"\s*\d+(\.\d+)?\s*", ln)]

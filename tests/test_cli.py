@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nianbao.cli import main
 
-from .conftest import ROOT, SEED_TEXT
+from .conftest import ROOT, SEED_TEXT, seed_numbers
 
 
 def run(capsys, *argv):
@@ -121,13 +121,6 @@ def test_new_for_a_2019_format_year_and_unknown_unit(capsys, site):
     assert run(capsys, "new", "nobody", "2024", "--root", str(s.root))[0] == 2
 
 
-def _seed_numbers(section_start: str, section_end: str) -> list[str]:
-    """The numeric cells of one table in the Word text export, in reading order (independent of nianbao)."""
-    text = SEED_TEXT.read_text(encoding="utf-8")
-    body = text[text.index(section_start) : text.index(section_end)]
-    return [ln.strip() for ln in body.splitlines() if re.fullmatch(r"\s*\d+(\.\d+)?\s*", ln)]
-
-
 def _flatten(table: dict) -> list[str]:
     return [str(v) for row in table.values() for v in row.values()]
 
@@ -138,10 +131,10 @@ def test_show_of_the_seed_equals_the_seed_figures(capsys):
     data = json.loads(out)
     assert (data["unit"], data["year"], data["format"]) == ("dazhangzhuang", 2024, "2021")
     assert data["meta"]["title"] == SEED_TEXT.read_text(encoding="utf-8").splitlines()[0].strip()
-    assert _flatten(data["proactive"]) == _seed_numbers("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况")
-    t3 = _seed_numbers("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
+    assert _flatten(data["proactive"]) == seed_numbers("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况")
+    t3 = seed_numbers("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
     assert len(t3) == 25 * 7 and _flatten(data["applications"]) == t3
-    t4 = _seed_numbers("四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况")
+    t4 = seed_numbers("四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况")
     assert len(t4) == 15 and _flatten(data["review_litigation"]) == t4
 
 

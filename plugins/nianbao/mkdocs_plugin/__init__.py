@@ -1,0 +1,1 @@
+"""The MkDocs plugin: glue between MkDocs and the nianbao core. The only package that imports mkdocs."""

@@ -1,0 +1,27 @@
+"""Plugin options, in Material's style: ``enabled`` first, then grouped by prefix."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class NianbaoConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+
+    # where the data lives (relative to mkdocs.yml); the narrative lives in docs_dir
+    data_dir = c.Type(str, default="data")
+
+    # validation: errors always fail the build; "warning" makes warnings fail it too.
+    # Warnings are logged at WARNING level, so `mkdocs build --strict` counts them.
+    validation_fail_on = c.Choice(("error", "warning"), default="error")
+    validation_log_info = c.Type(bool, default=False)
+
+    # navigation: a small, fixed nav of index pages (reports are reached from them)
+    nav_generate = c.Type(bool, default=True)
+
+    # templates: a folder searched before the package's own templates (override by path)
+    templates_dir = c.Optional(c.Type(str))
+
+    # build: write into a staging folder and swap it in only when the whole build succeeded
+    build_atomic = c.Type(bool, default=True)

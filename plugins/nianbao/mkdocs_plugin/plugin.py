@@ -1,0 +1,176 @@
+"""Glue only: load and validate through the core, add the generated pages, fill them in.
+
+- ``on_pre_build`` validates before MkDocs writes anything; errors abort the build with the CLI's
+  messages (whether or not ``--strict`` is given), warnings go to the plugin logger.
+- With ``build_atomic`` the site is built into a sibling staging folder that replaces ``site_dir``
+  only after the whole build (including ``--strict``'s warning count) succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .. import pages as P
+from ..issues import ERROR, INFO, WARNING, format_text, summary
+from ..validate import check_site, issues_by_report
+from .config import NianbaoConfig
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("nianbao/nianbao.css", "nianbao/nianbao.js")
+
+
+class _Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+class NianbaoPlugin(BasePlugin[NianbaoConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        super().__init__()
+        self.command = None
+        self.site = None
+        self.issues = []
+        self.by_report = {}
+        self.specs: dict[str, P.PageSpec] = {}
+        self._real_site_dir = None
+        self._counter = None
+
+    # ------------------------------------------------------------------------------- config
+
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
+        self.data_dir = (root / self.config.data_dir).resolve()
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.user_dirs = (str((root / self.config.templates_dir).resolve()),) if self.config.templates_dir else ()
+        for asset in ASSETS:
+            if asset.endswith(".css") and asset not in config.extra_css:
+                config.extra_css.append(asset)
+            if asset.endswith(".js") and asset not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(asset)
+        if self.config.nav_generate and not config.nav:
+            config.nav = [{"首页": P.HOME_URI}, {"单位一览": P.UNITS_URI}]
+            # reports are reached from index pages, not listed in the nav: say so quietly
+            config.validation.nav.omitted_files = logging.DEBUG
+        if self.config.build_atomic and self.command in ("build", "gh-deploy"):
+            real = Path(config.site_dir)
+            staging = real.with_name(real.name + ".nianbao-staging")
+            shutil.rmtree(staging, ignore_errors=True)
+            self._real_site_dir = real
+            config.site_dir = str(staging)
+            self._counter = _Counter()
+            logging.getLogger("mkdocs").addHandler(self._counter)
+        return config
+
+    # ------------------------------------------------------------------------------- validation
+
+    def on_pre_build(self, *, config):
+        if not self.config.enabled:
+            return
+        content_rel = self.docs_dir.relative_to(self.root) if self.docs_dir.is_relative_to(self.root) else self.docs_dir
+        data_rel = self.data_dir.relative_to(self.root) if self.data_dir.is_relative_to(self.root) else self.data_dir
+        result, issues = check_site(self.root, str(data_rel), str(content_rel))
+        self.site, self.issues = result.site, issues
+        self.by_report = issues_by_report(issues, result.site)
+        fail = [i for i in issues if i.severity is ERROR or (self.config.validation_fail_on == "warning" and i.severity is WARNING)]
+        for i in issues:
+            if i.severity is WARNING and i not in fail:
+                log.warning(i.format())
+            elif i.severity is INFO and self.config.validation_log_info:
+                log.info(i.format())
+        if fail:
+            raise PluginError(
+                "年报数据核验未通过，网站未生成：\n"
+                + format_text(fail, self.root)
+                + f"\n（{summary(issues)}；运行 nianbao validate 查看全部）"
+            )
+
+    # ------------------------------------------------------------------------------- files & pages
+
+    def on_files(self, files: Files, *, config):
+        if not self.config.enabled or self.site is None:
+            return files
+        self.specs = {}
+        for spec in P.site_pages(self.site):
+            self.specs[spec.src_uri] = spec
+            if files.get_file_from_path(spec.src_uri) is None:
+                files.append(File.generated(config, spec.src_uri, content="", inclusion=InclusionLevel.INCLUDED))
+        pkg_assets = Path(__file__).resolve().parent.parent / "assets"
+        for asset in ASSETS:
+            if files.get_file_from_path(asset) is None:
+                files.append(File.generated(config, asset, abs_src_path=str(pkg_assets / Path(asset).name)))
+        return files
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if not self.config.enabled:
+            return markdown
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+
+        def link(src_uri: str) -> str:
+            target = files.get_file_from_path(src_uri)
+            return target.url_relative_to(page.file) if target else "#"
+
+        if spec.kind == "report":
+            report = self.site.reports[(spec.unit, spec.year)]
+            return P.report_markdown(self.site, report, self.by_report.get(report.key, []), link, self.user_dirs)
+        if spec.kind == "unit":
+            return P.unit_markdown(self.site, self.site.units[spec.unit], link, self.user_dirs)
+        if spec.kind == "units":
+            return P.units_markdown(self.site, link, self.user_dirs)
+        if spec.kind == "home":
+            return P.home_markdown(self.site, link, markdown, self.user_dirs)
+        return markdown
+
+    def on_serve(self, server, *, config, builder):
+        if self.config.enabled:
+            server.watch(str(self.data_dir))
+        return server
+
+    # ------------------------------------------------------------------------------- atomic output
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, *, config):
+        if self._real_site_dir is None:
+            return
+        staging, real = Path(config.site_dir), self._real_site_dir
+        logging.getLogger("mkdocs").removeHandler(self._counter)
+        config.site_dir = str(real)
+        self._real_site_dir = None
+        if config.strict and self._counter.count:
+            # MkDocs is about to abort for warnings in strict mode: publish nothing
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        old = real.with_name(real.name + ".nianbao-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if real.exists():
+            real.rename(old)
+        staging.rename(real)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def on_build_error(self, *, error):
+        if self._real_site_dir is not None:
+            staging = self._real_site_dir.with_name(self._real_site_dir.name + ".nianbao-staging")
+            shutil.rmtree(staging, ignore_errors=True)
+            if self._counter:
+                logging.getLogger("mkdocs").removeHandler(self._counter)
+            self._real_site_dir = None

@@ -1,0 +1,387 @@
+"""The built portal: official table layouts, header associations, report page content, strict builds,
+failing builds that publish nothing, and no request to an outside host."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from nianbao.formats import get_format
+
+from .conftest import ROOT, SITES, seed_numbers
+from .htmlgrid import expand, expected_headers, spoken, tables, text
+
+GOLDEN = ROOT / "tests" / "golden"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def build(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(out), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def repo_built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("repo") / "site"
+    p = build(ROOT, out)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def basic_built(tmp_path_factory):
+    work = tmp_path_factory.mktemp("basic")
+    shutil.copytree(SITES / "basic", work / "basic")
+    out = work / "site"
+    p = build(work / "basic", out)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------ layouts
+# The official layouts of spec §3.2–§3.4 and §4, written out here independently of the renderer:
+# (row, column, rowspan, colspan, text) of every header and stub cell.
+
+T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_GROUPS = {"2021": {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}, "2019": {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5}}
+T3_RESULT_ROWS = {"2021": 22, "2019": 20}
+
+
+def t3_layout(fid: str) -> list[tuple]:
+    cells = [
+        (0, 0, 3, 3, T3_NOTE),
+        (0, 3, 1, 7, "申请人情况"),
+        (1, 3, 2, 1, "自然人"),
+        (1, 4, 1, 5, "法人或其他组织"),
+        (1, 9, 2, 1, "总计"),
+    ]
+    cells += [(2, 4 + i, 1, 1, lab) for i, lab in enumerate(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])]
+    rows = get_format(fid).table("T3").rows
+    r = 3
+    seen = set()
+    for row in rows:
+        if not row.path:
+            cells.append((r, 0, 1, 3, row.label))
+        else:
+            if "三" not in seen:
+                seen.add("三")
+                cells.append((r, 0, T3_RESULT_ROWS[fid], 1, "三、本年度办理结果"))
+            if len(row.path) == 1:
+                cells.append((r, 1, 1, 2, row.label))
+            else:
+                g = row.path[1]
+                if g not in seen:
+                    seen.add(g)
+                    cells.append((r, 1, T3_GROUPS[fid][g], 1, g))
+                cells.append((r, 2, 1, 1, row.label))
+        r += 1
+    assert r == 3 + {"2021": 25, "2019": 23}[fid]
+    return cells
+
+
+def t2_layout(fid: str) -> list[tuple]:
+    blocks = {
+        "2021": [
+            ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "行政规范性文件"]),
+            ("第二十条第（五）项", ["本年处理决定数量"], ["行政许可"]),
+            ("第二十条第（六）项", ["本年处理决定数量"], ["行政处罚", "行政强制"]),
+            ("第二十条第（八）项", ["本年收费金额（单位：万元）"], ["行政事业性收费"]),
+        ],
+        "2019": [
+            ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "规范性文件"]),
+            ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "其他对外管理服务事项"]),
+            ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政处罚", "行政强制"]),
+            ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], ["行政事业性收费"]),
+            ("第二十条第（九）项", ["采购项目数量", "采购总金额"], ["政府集中采购"]),
+        ],
+    }[fid]
+    cells, r = [], 0
+    for caption, cols, rows in blocks:
+        cells.append((r, 0, 1, 4, caption))
+        cells.append((r + 1, 0, 1, 1, "信息内容"))
+        spans = [1] * len(cols)
+        spans[-1] += 3 - len(cols)
+        c = 1
+        for lab, sp in zip(cols, spans):
+            cells.append((r + 1, c, 1, sp, lab))
+            c += sp
+        for i, lab in enumerate(rows):
+            cells.append((r + 2 + i, 0, 1, 1, lab))
+        r += 2 + len(rows)
+    return cells
+
+
+def t4_layout() -> list[tuple]:
+    labels = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    cells = [(0, 0, 1, 5, "行政复议"), (0, 5, 1, 10, "行政诉讼")]
+    cells += [(1, i, 2, 1, lab) for i, lab in enumerate(labels)]
+    cells += [(1, 5, 1, 5, "未经复议直接起诉"), (1, 10, 1, 5, "复议后起诉")]
+    cells += [(2, 5 + i, 1, 1, lab) for i, lab in enumerate(labels * 2)]
+    return cells
+
+
+def layout_of(grid) -> tuple[list[tuple], list[tuple]]:
+    """(header and stub cells, data cells) as (row, col, rowspan, colspan, text)."""
+    heads, data = [], []
+    for r, row in enumerate(grid):
+        for c, slot in enumerate(row):
+            if slot.origin:
+                el = slot.el
+                item = (r, c, int(el.get("rowspan", 1)), int(el.get("colspan", 1)), text(el))
+                (data if el.tag == "td" and "nb-corner" not in el.get("class", "") else heads).append(item)
+    return heads, data
+
+
+def norm(cells):
+    return sorted((r, c, rs, cs, re.sub(r"\s+", "", t)) for r, c, rs, cs, t in cells)
+
+
+def check_table(table, expected_heads, data_rows, data_cols, values=None):
+    grid = expand(table)
+    heads, data = layout_of(grid)
+    assert norm(heads) == norm(expected_heads)
+    # every data cell: one slot, or the spans the layout gives; values in reading order
+    if values is not None:
+        assert [t for *_x, t in sorted(data)] == values
+    # each data cell is associated with exactly the header cells above it and to its left
+    ids = {el.get("id"): el for el in table.iter("th")}
+    for r, row in enumerate(grid):
+        for c, slot in enumerate(row):
+            if slot.origin and slot.el.tag == "td" and "nb-corner" not in slot.el.get("class", ""):
+                got = set(slot.el.get("headers", "").split())
+                assert got == expected_headers(grid, r, c), (r, c, got)
+                assert all(i in ids for i in got)
+    assert {(r, c) for r, c, *_ in data} <= {(r, c) for r in data_rows for c in data_cols}
+    return grid
+
+
+# ------------------------------------------------------------------------------------ repository site
+
+
+def test_repo_report_page_has_the_official_tables(repo_built):
+    t = tables(page(repo_built, "dazhangzhuang/2024"))
+    seed_t2 = seed_numbers("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况")
+    seed_t3 = seed_numbers("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
+    seed_t4 = seed_numbers("四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况")
+    check_table(t["t2"], t2_layout("2021"), range(14), range(1, 4), seed_t2)
+    check_table(t["t3"], t3_layout("2021"), range(3, 28), range(3, 10), seed_t3)
+    check_table(t["t4"], t4_layout(), [3], range(15), seed_t4)
+
+
+def test_tables_have_captions_scrolling_containers_and_th_markup(repo_built):
+    doc = lxml_html.fromstring(page(repo_built, "dazhangzhuang/2024"))
+    for tid, caption in (("t2", "主动公开政府信息情况"), ("t3", "收到和处理政府信息公开申请情况"), ("t4", "政府信息公开行政复议、行政诉讼情况")):
+        table = doc.get_element_by_id(tid)
+        assert text(table.find("caption")).startswith(caption)
+        wrap = table.getparent()
+        assert "nb-table-scroll" in wrap.get("class") and wrap.get("tabindex") == "0" and wrap.get("role") == "region"
+        for th in table.iter("th"):
+            assert th.get("scope") in ("col", "colgroup", "row", "rowgroup") and th.get("id")
+    # the corner note is read with the caption, not as an unlabelled cell
+    assert T3_NOTE in spoken(doc.get_element_by_id("t3").find("caption"))
+
+
+def test_report_page_content_in_official_order(repo_built):
+    html = page(repo_built, "dazhangzhuang/2024")
+    doc = lxml_html.fromstring(html)
+    assert doc.findtext(".//title").startswith("沂源县大张庄镇人民政府2024年政府信息公开工作年度报告")
+    article = doc.find_class("md-content__inner")[0]
+    h2 = [text(h) for h in article.iter("h2") if "nb-box-title" not in (h.get("class") or "")]
+    assert h2 == [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+    meta = {text(d.find("dt")): text(d.find("dd")) for d in article.find_class("nb-meta")[0].iter("div")}
+    assert meta["发布机构"] == "沂源县大张庄镇人民政府"
+    assert meta["索引号"] == "未载明" and meta["发布日期"] == "未载明"
+    check = article.find_class("nb-check")[0]
+    assert "nb-check--ok" in check.get("class") and "通过" in text(check)
+    # the preamble comes before 一, without the Word bookmark artefact or authoring comments
+    body = lxml_html.tostring(article, encoding="unicode")
+    assert body.index("根据《中华人民共和国政府信息公开条例》") < body.index("一、总体情况")
+    assert "_GoBack" not in body and "<!--" not in body
+    assert "“大喇叭”" in body
+
+
+def test_golden_seed_page(repo_built):
+    """The seed page's article, reviewed as a diff; refresh with NIANBAO_UPDATE_GOLDEN=1."""
+    html = page(repo_built, "dazhangzhuang/2024")
+    article = html[html.index('<article class="md-content__inner md-typeset">') : html.index("</article>") + 10]
+    article = re.sub(r"\n\s*\n+", "\n", article)
+    golden = GOLDEN / "dazhangzhuang-2024.html"
+    if os.environ.get("NIANBAO_UPDATE_GOLDEN"):
+        golden.write_text(article, encoding="utf-8")
+    assert article == golden.read_text(encoding="utf-8")
+
+
+def test_units_without_reports_show_as_not_published(repo_built):
+    units = lxml_html.fromstring(page(repo_built, "units"))
+    items = {text(a): text(a.getparent()) for a in units.iter("a") if a.getparent().tag == "li"}
+    assert "尚未发布" in items["鲁村镇"] and "2024年" in items["大张庄镇"]
+    assert len([k for k in items if k.endswith(("镇", "街道"))]) == 12
+    county = text(lxml_html.fromstring(page(repo_built, "yiyuan")))
+    assert "沂源县人民政府" in county and "鲁村镇（尚未发布）" in county
+
+
+def test_no_request_to_an_outside_host(repo_built):
+    bad = []
+    for f in repo_built.rglob("*"):
+        if f.suffix == ".html":
+            doc = lxml_html.fromstring(f.read_bytes())
+            for el in doc.iter():
+                if not isinstance(el.tag, str):
+                    continue
+                for attr in ("src", "srcset", "poster", "data", "action", "formaction"):
+                    v = el.get(attr)
+                    if v and re.match(r"^\s*(https?:)?//", v):
+                        bad.append((f, attr, v))
+                if el.tag == "link" and re.match(r"^\s*(https?:)?//", el.get("href", "")):
+                    bad.append((f, "link", el.get("href")))
+                if el.tag == "style" or el.get("style"):
+                    bad += [(f, "style", u) for u in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", (el.text or "") + el.get("style", ""))]
+        elif f.suffix == ".css":
+            css = f.read_text(encoding="utf-8", errors="replace")
+            bad += [(f, "css", u) for u in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css)]
+            bad += [(f, "@import", u) for u in re.findall(r"@import\s+(?:url\()?['\"]?((?:https?:)?//[^'\")]+)", css)]
+    assert bad == []
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(repo_built):
+    # 404.html is served from any path, so MkDocs bases its links on site_url (see README)
+    for f in (p for p in repo_built.rglob("*.html") if p.name != "404.html"):
+        doc = lxml_html.fromstring(f.read_bytes())
+        for el in doc.iter("a", "link", "script", "img"):
+            for attr in ("href", "src"):
+                v = el.get(attr)
+                assert not (v and v.startswith("/") and not v.startswith("//")), (f, v)
+
+
+def test_assets_and_care_mode_toggle(repo_built):
+    html = page(repo_built, "dazhangzhuang/2024")
+    assert "nianbao/nianbao.css" in html and "nianbao/nianbao.js" in html
+    doc = lxml_html.fromstring(html)
+    [button] = doc.xpath("//button[@data-nb-care]")
+    assert button.get("aria-pressed") == "false" and "关怀版" in text(button)
+    assert (repo_built / "nianbao" / "nianbao.css").read_text(encoding="utf-8").count("@media print") == 1
+
+
+# ------------------------------------------------------------------------------------ fixture site
+
+
+def test_fixture_2019_format_renders_its_own_t2(basic_built):
+    t = tables(page(basic_built, "demo/2019"))
+    check_table(t["t2"], t2_layout("2019"), range(19), range(1, 4))
+    check_table(t["t3"], t3_layout("2019"), range(3, 26), range(3, 10))
+    check_table(t["t4"], t4_layout(), [3], range(15))
+
+
+def test_fixture_blank_and_na_cells_are_announced(basic_built):
+    doc = lxml_html.fromstring(page(basic_built, "dept/2024"))
+    t2 = doc.get_element_by_id("t2")
+    na = [td for td in t2.iter("td") if "nb-na" in td.get("class", "")]
+    assert len(na) == 4
+    for td in na:
+        assert text(td) == "/" and spoken(td) == "不适用"
+
+
+def test_fixture_year_on_year_figures(basic_built):
+    doc = lxml_html.fromstring(page(basic_built, "demo/2024"))
+    fig = doc.find_class("nb-figures-table")[0]
+    rows = {text(tr.find("th")): [text(td) for td in tr.findall("td")] for tr in fig.find("tbody")}
+    # 2024: 14 new applications, 6 granted, 2 reviews, 1 suit; 2023: 3, 2, 0, 0
+    assert rows["本年新收申请"] == ["14", "3", "增加11"]
+    assert rows["予以公开"] == ["6", "2", "增加4"]
+    assert rows["行政复议"] == ["2", "0", "增加2"]
+    assert rows["行政诉讼"] == ["1", "0", "增加1"]
+    years = [text(li) for li in doc.find_class("nb-years")[0].iter("li")]
+    assert years == ["2019年", "2020年", "2023年", "2024年"]
+
+
+def test_report_page_size_does_not_grow_with_the_number_of_reports(tmp_path, basic_built):
+    before = page(basic_built, "demo/2024")
+    work = tmp_path / "more"
+    shutil.copytree(SITES / "basic", work)
+    reg = (work / "data/units.yml").read_text(encoding="utf-8")
+    for i in range(30):
+        reg += f"  extra{i}:\n    name: 另一镇{i}\n    full_name: 示例县另一镇{i}人民政府\n    kind: 镇\n    parent: county\n"
+        for src in ("data/demo/2023.yml", "content/demo/2023.md"):
+            dst = work / src.replace("demo", f"extra{i}")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_text((work / src).read_text(encoding="utf-8").replace("unit: demo", f"unit: extra{i}"), encoding="utf-8")
+    (work / "data/units.yml").write_text(reg, encoding="utf-8")
+    out = tmp_path / "site"
+    p = build(work, out)
+    assert p.returncode == 0, p.stderr
+    assert page(out, "demo/2024") == before
+
+
+# ------------------------------------------------------------------------------------ failing builds
+
+
+def test_arithmetic_error_fails_the_build_with_the_cli_message_and_publishes_nothing(tmp_path):
+    work = tmp_path / "broken"
+    shutil.copytree(SITES / "basic", work)
+    f = work / "data/demo/2024.yml"
+    f.write_text(f.read_text(encoding="utf-8").replace("[ 1, 0, 0, 0, 0, 0,  1]  # （二）部分公开", "[ 1, 0, 0, 0, 0, 0,  2]  # （二）部分公开"), encoding="utf-8")
+    out = tmp_path / "site"
+    # with no earlier site: nothing is created
+    p = build(work, out)
+    assert p.returncode != 0
+    assert "Traceback" not in p.stderr
+    cli = subprocess.run([sys.executable, "-m", "nianbao.cli", "validate", str(work)], capture_output=True, text=True)
+    error_lines = [ln for ln in cli.stdout.splitlines() if " 错误 " in ln]
+    assert error_lines and all(ln in p.stderr for ln in error_lines)
+    assert p.stderr.count("T3-3 ") == 1  # once
+    assert not out.exists() and not list(tmp_path.glob("site.nianbao-*"))
+    # with an earlier site: it stays exactly as it was
+    out.mkdir()
+    (out / "index.html").write_text("earlier", encoding="utf-8")
+    p = build(work, out)
+    assert p.returncode != 0
+    assert [x.name for x in out.iterdir()] == ["index.html"] and (out / "index.html").read_text() == "earlier"
+
+
+def test_strict_mode_warning_publishes_nothing_but_plain_build_succeeds(tmp_path):
+    work = tmp_path / "warn"
+    shutil.copytree(SITES / "basic", work)
+    f = work / "data/units.yml"
+    f.write_text(f.read_text(encoding="utf-8").replace("email: demo@example.gov.cn", "email: demo@"), encoding="utf-8")
+    out = tmp_path / "site"
+    p = build(work, out)
+    assert p.returncode != 0 and "U-EMAIL" in p.stderr
+    assert not out.exists()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    p = subprocess.run([*MKDOCS, "build", "-f", str(work / "mkdocs.yml"), "-d", str(out)], capture_output=True, text=True, env=env)
+    assert p.returncode == 0 and (out / "demo/2024/index.html").exists()
+    assert "U-EMAIL" in p.stderr
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build(SITES / "basic", a).returncode == 0
+    assert build(SITES / "basic", b).returncode == 0
+    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert fa == fb
+    diff = [str(p) for p in fa if (a / p).read_bytes() != (b / p).read_bytes()]
+    assert diff == []
