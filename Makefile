@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: serve build validate test clean
+.PHONY: serve build validate test browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,10 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(VENV)/bin/nianbao validate
 
-test: $(STAMP)
+browser:
+	scripts/install-browser
+
+test: $(STAMP) browser
 	$(PY) -m pytest
 
 clean:

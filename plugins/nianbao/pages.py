@@ -58,7 +58,7 @@ def report_title(site: Site, report: Report) -> str:
 
 def site_pages(site: Site) -> list[PageSpec]:
     pages = [PageSpec(HOME_URI, "home", "首页"), PageSpec(UNITS_URI, "units", "单位一览")]
-    for u in sorted(site.units.values(), key=lambda u: u.id):
+    for u in site.units.values():
         pages.append(PageSpec(unit_uri(u.id), "unit", u.full_name, unit=u.id))
     for key in sorted(site.reports):
         r = site.reports[key]
@@ -174,7 +174,7 @@ def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link,
 
 def unit_markdown(site: Site, unit: Unit, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
     years = site.years_of(unit.id)
-    children = sorted(site.children_of(unit.id), key=lambda u: u.id)
+    children = site.children_of(unit.id)  # registry order: the order the county lists them in
     rows = []
     for y in years:
         r = site.reports[(unit.id, y)]
@@ -207,7 +207,7 @@ def unit_markdown(site: Site, unit: Unit, link: Link, user_dirs: tuple[str, ...]
 def units_markdown(site: Site, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
     def tree(parent: str | None, depth: int) -> list[dict]:
         out = []
-        for u in sorted(site.children_of(parent), key=lambda u: u.id):
+        for u in site.children_of(parent):
             out.append({"unit": u, "url": link(unit_uri(u.id)), "years": site.years_of(u.id), "depth": depth,
                         "children": tree(u.id, depth + 1)})
         return out

@@ -1,0 +1,103 @@
+"""Browser tests: Debian's Chromium driven by Playwright, against a built site served on localhost.
+
+Locally they are skipped when /usr/bin/chromium is missing; in CI (CI=true) that is a failure,
+since .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def _require_browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run should have installed Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)")
+    pytest.importorskip("playwright")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 (ephemeral port); returns (base_url, shutdown)."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd.shutdown
+
+
+def build_site(project: Path, out: Path) -> None:
+    p = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert p.returncode == 0, p.stderr
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def repo_url(tmp_path_factory):
+    _require_browser()
+    root = tmp_path_factory.mktemp("browser-repo")
+    # served under a sub-path, as on a GitHub Pages project site
+    build_site(ROOT, root / "nianbao")
+    base, stop = serve(root)
+    yield base + "/nianbao"
+    stop()
+
+
+@pytest.fixture
+def page_of(browser):
+    """A fresh page that records every request it makes."""
+    opened = []
+
+    def make(**kwargs):
+        ctx = browser.new_context(**kwargs)
+        pg = ctx.new_page()
+        pg.requests = []  # type: ignore[attr-defined]
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        opened.append(ctx)
+        return pg
+
+    yield make
+    for ctx in opened:
+        ctx.close()
+
+
+def screenshot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+__all__ = ["serve", "build_site", "screenshot", "shutil"]
