@@ -172,3 +172,27 @@ def test_parse_cell(text, kind, value, notes):
     assert pc.notes == notes
     if notes and kind is CellKind.NUMBER:
         assert pc.raw == text  # the source text is kept whenever it was not a plain number
+
+
+def test_writer_round_trips_every_kind_of_cell(tmp_path):
+    """render_data_file then load: numbers, blanks, NA marks, units and source text come back."""
+    from nianbao.datafile import render_data_file
+    from nianbao.formats import get_format
+    from nianbao.loader import load_report
+    from nianbao.model import Cell, Table
+
+    fmt = get_format("2019")
+    cells = {
+        "regulations": [Cell(CellKind.NUMBER, 0), Cell(CellKind.BLANK), Cell(CellKind.NA, raw="—")],
+        "admin_license": [Cell(CellKind.NUMBER, 40), Cell(CellKind.NUMBER, 3, raw="+3"), Cell(CellKind.NUMBER, 12, raw="１２")],
+        "gov_central_procurement": [Cell(CellKind.NUMBER, 2), Cell(CellKind.NUMBER, Decimal("85.7"), unit_raw="万元")],
+    }
+    t2 = Table("T2", {k: dict(zip((c.key for c in fmt.table("T2").row(k).columns), v)) for k, v in cells.items()})
+    p = tmp_path / "2019.yml"
+    p.write_text(render_data_file(None, "x", 2019, fmt, tables={"T2": t2}), encoding="utf-8")
+    report, _issues = load_report(p, "x/2019.yml", "x", 2019)
+    back = report_to_canonical(report)["proactive"]
+    assert back["regulations"] == {"new_made": 0, "new_published": None, "total_published": "—"}
+    assert back["admin_license"] == {"prev_year_items": 40, "yoy_change": 3, "decisions": 12}
+    assert back["gov_central_procurement"] == {"procurement_items": 2, "procurement_amount": Decimal("85.7")}
+    assert report.table("T2").rows["gov_central_procurement"]["procurement_amount"].unit_raw == "万元"

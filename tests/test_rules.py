@@ -207,3 +207,22 @@ def test_errors_cannot_be_acknowledged(site):
     s.edit(D24, "unit: demo\n", "unit: demo\nacknowledged:\n  T3-3: 不想改\n")
     issues = s.check()
     assert found(issues, "T3-3", ERROR) and found(issues, "L-ACK", WARNING)
+
+
+def test_m6_narrative_copied_from_previous_year(site):
+    s = site()
+    assert not found(s.check(), "M-6")
+    # copying last year's narrative and changing only the year is what the format calls 雷同
+    s.write("content/demo/2024.md", s.read("content/demo/2023.md").replace("2023", "2024"))
+    [hit] = found(s.check(), "M-6", WARNING)
+    assert hit.file == "content/demo/2024.md" and "2023 年" in hit.message and "100%" in hit.message
+
+
+def test_m6_similarity_measure():
+    from nianbao.rules.meta import similarity
+
+    a = "大张庄镇严格遵循条例第二十条的规定，主动公开了安全生产、民生事业等方面的工作信息，累计达15条次。"
+    assert similarity(a, a.replace("15", "27")) == 1.0  # digits are masked
+    assert similarity(a, "今年重点推进政务公开标准化规范化建设，新建村级公开栏三十处，培训业务骨干。") < 0.1
+    half = a[: len(a) // 2] + "今年重点推进政务公开标准化规范化建设，新建村级公开栏三十处。"
+    assert 0.1 < similarity(a, half) < 0.85

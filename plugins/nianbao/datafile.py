@@ -41,6 +41,8 @@ def cell_text(c: Cell | None) -> str:
     if c.raw is not None:
         # keep source text that was not a plain number (full-width digits, "251000元", "+4")
         return yaml_str(c.raw.strip())
+    if c.unit_raw:
+        return yaml_str(f"{format_number(c.value)}{c.unit_raw}")
     return format_number(c.value)
 
 

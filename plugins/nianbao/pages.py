@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .charts import applications_chart
 from .figures import compare_figures, key_figures
+from .indexes import all_years, descendants, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
 from .model import Report, Site, Unit
 from .render import build_table_view, render
@@ -46,6 +48,16 @@ def unit_uri(unit: str) -> str:
 
 UNITS_URI = "units/index.md"
 HOME_URI = "index.md"
+YEARS_URI = "years/index.md"
+STATUS_URI = "status/index.md"
+
+
+def year_uri(year: int) -> str:
+    return f"years/{year}.md"
+
+
+def rollup_uri(parent: str, year: int) -> str:
+    return f"rollup/{parent}/{year}.md"
 
 
 def report_title(site: Site, report: Report) -> str:
@@ -57,13 +69,27 @@ def report_title(site: Site, report: Report) -> str:
 
 
 def site_pages(site: Site) -> list[PageSpec]:
-    pages = [PageSpec(HOME_URI, "home", "首页"), PageSpec(UNITS_URI, "units", "单位一览")]
+    pages = [
+        PageSpec(HOME_URI, "home", "首页"),
+        PageSpec(UNITS_URI, "units", "单位一览"),
+        PageSpec(YEARS_URI, "years", "年度对比"),
+        PageSpec(STATUS_URI, "status", "发布情况"),
+    ]
     for u in site.units.values():
         pages.append(PageSpec(unit_uri(u.id), "unit", u.full_name, unit=u.id))
     for key in sorted(site.reports):
         r = site.reports[key]
         pages.append(PageSpec(report_uri(*key), "report", report_title(site, r), unit=key[0], year=key[1]))
+    for y in all_years(site):
+        pages.append(PageSpec(year_uri(y), "year", f"{y}年度各单位对比", year=y))
+        for parent in rollup_parents(site):
+            if any(site.report(u.id, y) for u in descendants(site, parent.id)):
+                pages.append(PageSpec(rollup_uri(parent.id, y), "rollup", rollup_title(parent, y), unit=parent.id, year=y))
     return pages
+
+
+def rollup_title(parent: Unit, year: int) -> str:
+    return f"{parent.name}所属单位{year}年政府信息公开工作年度报告汇总"
 
 
 def ancestors(site: Site, unit: Unit) -> list[Unit]:
@@ -172,18 +198,24 @@ def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link,
 # ----------------------------------------------------------------------------------------- indexes
 
 
-def unit_markdown(site: Site, unit: Unit, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def unit_markdown(
+    site: Site, unit: Unit, link: Link, issues_by_report: dict | None = None, user_dirs: tuple[str, ...] = ()
+) -> str:
     years = site.years_of(unit.id)
-    children = site.children_of(unit.id)  # registry order: the order the county lists them in
     rows = []
     for y in years:
         r = site.reports[(unit.id, y)]
-        rows.append({"year": y, "url": link(report_uri(unit.id, y)), "title": report_title(site, r), "format": r.format.id})
-    kids = [
-        {"unit": c, "url": link(unit_uri(c.id)), "years": site.years_of(c.id)}
-        for c in children
-    ]
+        status = report_status(site, r, (issues_by_report or {}).get(r.key, []))
+        rows.append({"year": y, "url": link(report_uri(unit.id, y)), "title": report_title(site, r), "format": r.format.id,
+                     "status": status})
+    kids = [{"unit": c, "url": link(unit_uri(c.id)), "years": site.years_of(c.id)} for c in site.children_of(unit.id)]
     parent = site.units.get(unit.parent) if unit.parent else None
+    series = unit_series(site, unit.id) if years else None
+    rollups = []
+    if kids:
+        for y in all_years(site):
+            if any(site.report(u.id, y) for u in descendants(site, unit.id)):
+                rollups.append((y, link(rollup_uri(unit.id, y))))
     return "\n".join(
         [
             f"# {unit.full_name}",
@@ -198,6 +230,10 @@ def unit_markdown(site: Site, unit: Unit, link: Link, user_dirs: tuple[str, ...]
                 parent_url=link(unit_uri(parent.id)) if parent else None,
                 reports=rows,
                 children=kids,
+                series=series,
+                chart=applications_chart(series, "nb-chart-apps") if series else None,
+                rollups=rollups,
+                formats={fid: f"{fid}年格式" for fid in ("2021", "2019")},
             ),
             "",
         ]
@@ -218,8 +254,25 @@ def units_markdown(site: Site, link: Link, user_dirs: tuple[str, ...] = ()) -> s
 
 
 def home_markdown(site: Site, link: Link, intro: str = "", user_dirs: tuple[str, ...] = ()) -> str:
-    latest = max((y for (_u, y) in site.reports), default=None)
-    reports = sorted(k for k in site.reports if k[1] == latest) if latest else []
+    years = all_years(site)
+    latest = years[-1] if years else None
+    glance = None
+    if latest:
+        view = year_view(site, latest)
+        i = [c.key for c in view.columns].index("new_received")
+        received = [r.values[i] for r in view.rows]
+        glance = {
+            "year": latest,
+            "reported": len(view.rows),
+            "units": len(site.units),
+            "received": sum(v.value for v in received if v.value is not None),
+            "received_complete": all(v.complete for v in received),
+            "year_url": link(year_uri(latest)),
+            "rollups": [(t.parent, link(rollup_uri(t.parent.id, latest))) for t in view.totals],
+            "reports": [
+                {"title": report_title(site, r.report), "url": link(report_uri(r.unit.id, latest))} for r in view.rows
+            ],
+        }
     return "\n".join(
         [
             intro.strip() if intro.strip() else "# 政府信息公开工作年度报告",
@@ -227,15 +280,101 @@ def home_markdown(site: Site, link: Link, intro: str = "", user_dirs: tuple[str,
             render(
                 "home.html",
                 user_dirs,
-                latest=latest,
-                reports=[
-                    {"title": report_title(site, site.reports[k]), "url": link(report_uri(*k)), "unit": site.units.get(k[0])}
-                    for k in reports
-                ],
-                unit_count=len(site.units),
+                glance=glance,
                 report_count=len(site.reports),
+                unit_count=len(site.units),
                 units_url=link(UNITS_URI),
+                years_url=link(YEARS_URI),
+                status_url=link(STATUS_URI),
             ),
             "",
         ]
     )
+
+
+def years_markdown(site: Site, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+    items = []
+    for y in reversed(all_years(site)):
+        n = sum(1 for (_u, yy) in site.reports if yy == y)
+        items.append({"year": y, "url": link(year_uri(y)), "count": n})
+    return "\n".join(["# 年度对比", "", render("years.html", user_dirs, items=items, units=len(site.units)), ""])
+
+
+def year_markdown(site: Site, year: int, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+    view = year_view(site, year)
+    rows = [{"row": r, "url": link(report_uri(r.unit.id, year)), "unit_url": link(unit_uri(r.unit.id))} for r in view.rows]
+    totals = [{"total": t, "url": link(rollup_uri(t.parent.id, year))} for t in view.totals]
+    groups: list[tuple[str, int]] = []
+    for c in view.columns:
+        if groups and groups[-1][0] == c.group:
+            groups[-1] = (c.group, groups[-1][1] + 1)
+        else:
+            groups.append((c.group, 1))
+    return "\n".join(
+        [
+            f"# {year}年度各单位年报对比",
+            "",
+            breadcrumbs(site, None, link, f"{year}年度"),
+            "",
+            render(
+                "year.html",
+                user_dirs,
+                view=view,
+                rows=rows,
+                totals=totals,
+                groups=groups,
+                missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in view.missing],
+                years=[(y, link(year_uri(y)), y == year) for y in all_years(site)],
+            ),
+            "",
+        ]
+    )
+
+
+def rollup_markdown(site: Site, parent_id: str, year: int, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+    ro = rollup(site, parent_id, year)
+    parent = site.units[parent_id]
+    parts = [f"# {rollup_title(parent, year)}", "", breadcrumbs(site, parent, link, f"{year}年汇总"), ""]
+    parts += [
+        render(
+            "rollup.html",
+            user_dirs,
+            ro=ro,
+            included=[{"unit": u, "url": link(report_uri(u.id, year))} for u in ro.included],
+            missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in ro.missing],
+            excluded=[{"unit": u, "why": why, "url": link(report_uri(u.id, year))} for u, why in ro.excluded],
+            year_url=link(year_uri(year)),
+        ),
+        "",
+    ]
+    for section in ro.format.sections:
+        if section.kind == "table":
+            tdef = ro.format.table(section.table)
+            view = build_table_view(tdef, ro.tables[section.table], f"r{tdef.id.lower()}")
+            view.caption = f"{tdef.title}（汇总）"
+            parts += [f"## {section.heading}", "", render("table.html", user_dirs, view=view), ""]
+    return "\n".join(parts)
+
+
+def status_markdown(site: Site, issues_by_report: dict, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+    m = status_matrix(site, issues_by_report)
+    rows = []
+    for unit, cells in m.rows:
+        rows.append(
+            {
+                "unit": unit,
+                "depth": len(ancestors(site, unit)),
+                "url": link(unit_uri(unit.id)),
+                "cells": [
+                    {"s": s, "url": link(report_uri(unit.id, y)) if s.state != "missing" else None}
+                    for y, s in zip(m.years, cells)
+                ],
+            }
+        )
+    return "\n".join(
+        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况"), "", render("status.html", user_dirs, m=m, rows=rows), ""]
+    )
+
+
+def notice_html(text: str, user_dirs: tuple[str, ...] = ()) -> str:
+    return render("notice.html", user_dirs, text=text)

@@ -17,6 +17,9 @@ class NianbaoConfig(base.Config):
     validation_fail_on = c.Choice(("error", "warning"), default="error")
     validation_log_info = c.Type(bool, default=False)
 
+    # a notice shown at the top of every page, e.g. "示例数据：……" for a demonstration portal
+    notice = c.Optional(c.Type(str))
+
     # navigation: a small, fixed nav of index pages (reports are reached from them)
     nav_generate = c.Type(bool, default=True)
 

@@ -61,13 +61,23 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self.data_dir = (root / self.config.data_dir).resolve()
         self.docs_dir = Path(config.docs_dir).resolve()
         self.user_dirs = (str((root / self.config.templates_dir).resolve()),) if self.config.templates_dir else ()
+        # nianbao's theme folder (关怀版 toggle) comes after the portal's custom_dir, before Material
+        theme_dir = str(Path(__file__).resolve().parent.parent / "theme")
+        if theme_dir not in config.theme.dirs:
+            custom = config.theme.custom_dir
+            config.theme.dirs.insert(1 if custom else 0, theme_dir)
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
             if asset.endswith(".js") and asset not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(asset)
         if self.config.nav_generate and not config.nav:
-            config.nav = [{"首页": P.HOME_URI}, {"单位一览": P.UNITS_URI}]
+            config.nav = [
+                {"首页": P.HOME_URI},
+                {"单位一览": P.UNITS_URI},
+                {"年度对比": P.YEARS_URI},
+                {"发布情况": P.STATUS_URI},
+            ]
             # reports are reached from index pages, not listed in the nav: say so quietly
             config.validation.nav.omitted_files = logging.DEBUG
         if self.config.build_atomic and self.command in ("build", "gh-deploy"):
@@ -130,16 +140,32 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             target = files.get_file_from_path(src_uri)
             return target.url_relative_to(page.file) if target else "#"
 
+        site, ud = self.site, self.user_dirs
         if spec.kind == "report":
-            report = self.site.reports[(spec.unit, spec.year)]
-            return P.report_markdown(self.site, report, self.by_report.get(report.key, []), link, self.user_dirs)
-        if spec.kind == "unit":
-            return P.unit_markdown(self.site, self.site.units[spec.unit], link, self.user_dirs)
-        if spec.kind == "units":
-            return P.units_markdown(self.site, link, self.user_dirs)
-        if spec.kind == "home":
-            return P.home_markdown(self.site, link, markdown, self.user_dirs)
-        return markdown
+            report = site.reports[(spec.unit, spec.year)]
+            md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud)
+        elif spec.kind == "unit":
+            md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud)
+        elif spec.kind == "units":
+            md = P.units_markdown(site, link, ud)
+        elif spec.kind == "years":
+            md = P.years_markdown(site, link, ud)
+        elif spec.kind == "year":
+            md = P.year_markdown(site, spec.year, link, ud)
+        elif spec.kind == "rollup":
+            md = P.rollup_markdown(site, spec.unit, spec.year, link, ud)
+        elif spec.kind == "status":
+            md = P.status_markdown(site, self.by_report, link, ud)
+        elif spec.kind == "home":
+            md = P.home_markdown(site, link, markdown, ud)
+        else:  # pragma: no cover - every kind is handled above
+            md = markdown
+        return md
+
+    def on_page_content(self, html, *, page, config, files):
+        if self.config.enabled and self.config.notice:
+            return P.notice_html(self.config.notice, self.user_dirs) + html
+        return html
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:

@@ -126,3 +126,41 @@ def m_5(ctx: Context):
             f"正文未提及{'、'.join(missing)}：《条例》第五十条要求人民政府报告工作考核、社会评议和责任追究结果情况",
             Location(r.narrative.path, 0),
         )
+
+
+# M-6 内容雷同: the narrative compared with the same unit's previous-year narrative.
+SHINGLE = 5
+SIMILARITY_THRESHOLD = 0.85
+_NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def shingles(text: str, n: int = SHINGLE) -> set[str]:
+    """Character n-grams of the text with whitespace and punctuation removed and digits masked
+    (a new year's dates and counts alone do not make a report new)."""
+    t = _NOT_TEXT.sub("", re.sub(r"<!--.*?-->", "", text, flags=re.S))
+    t = re.sub(r"\d", "0", t)
+    return {t[i : i + n] for i in range(max(0, len(t) - n + 1))}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' shingle sets (0 … 1)."""
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+@rule("M-6", WARNING, "正文与上年报告雷同")
+def m_6(ctx: Context):
+    r, p = ctx.report, ctx.prev
+    if r.narrative is None or p is None or p.narrative is None:
+        return
+    s = similarity(r.narrative.text, p.narrative.text)
+    if s >= SIMILARITY_THRESHOLD:
+        yield Issue(
+            "M-6",
+            WARNING,
+            f"正文与 {p.year} 年报告的相似度为 {s:.0%}（达到 {SIMILARITY_THRESHOLD:.0%} 即视为雷同）："
+            "年报格式把内容雷同列为问题，请如实反映本年度工作",
+            Location(r.narrative.path, 0),
+        )

@@ -1,0 +1,71 @@
+"""Index pages of the sample county in a real browser: sorting with and without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ROOT, screenshot, serve
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory, browser):
+    root = tmp_path_factory.mktemp("browser-sample")
+    # the sample has a report with warnings on purpose: build it without --strict
+    import os
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "tests/sites/sample/mkdocs.yml"), "-d", str(root / "site")],
+        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert p.returncode == 0, p.stderr
+    base, stop = serve(root / "site")
+    yield base
+    stop()
+
+
+def first_column_values(pg, col: int) -> list[str]:
+    return pg.eval_on_selector_all(
+        "#nb-year tbody tr", f"rows => rows.map(r => r.cells[{col}].getAttribute('data-nb-value'))"
+    )
+
+
+def test_year_table_sorts_by_keyboard(page_of, sample_url):
+    pg = page_of(viewport={"width": 1280, "height": 900})
+    pg.goto(sample_url + "/years/2023/")
+    names_before = pg.eval_on_selector_all("#nb-year tbody th", "ths => ths.map(t => t.textContent.trim())")
+    button = pg.locator("#nb-year-new_received button")
+    button.focus()
+    pg.keyboard.press("Enter")
+    th = pg.locator("#nb-year-new_received")
+    assert th.get_attribute("aria-sort") == "descending"
+    values = [float(v) for v in first_column_values(pg, 1)]
+    assert values == sorted(values, reverse=True)
+    pg.keyboard.press("Enter")
+    assert th.get_attribute("aria-sort") == "ascending"
+    values = [float(v) for v in first_column_values(pg, 1)]
+    assert values == sorted(values)
+    names_after = pg.eval_on_selector_all("#nb-year tbody th", "ths => ths.map(t => t.textContent.trim())")
+    assert sorted(names_after) == sorted(names_before)
+    # the roll-up row stays at the bottom
+    assert pg.locator("#nb-year tfoot th").inner_text().startswith("示例县所属单位合计")
+    screenshot(pg, "year-sorted")
+
+
+def test_year_table_without_javascript(page_of, sample_url):
+    pg = page_of(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    pg.goto(sample_url + "/years/2023/")
+    assert pg.locator("#nb-year button").count() == 0
+    names = pg.eval_on_selector_all("#nb-year tbody th", "ths => ths.map(t => t.textContent.trim())")
+    assert names == ["示例县", "东城街道", "西山镇", "南湖镇", "北岭乡", "示例县教育局"]
+    assert pg.locator("#nb-year tfoot tr").count() == 1
+
+
+def test_unit_page_chart_follows_dark_text_colour(page_of, sample_url):
+    pg = page_of(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    pg.goto(sample_url + "/xishan/")
+    svg_colour = pg.eval_on_selector("svg.nb-chart", "e => getComputedStyle(e).color")
+    text_colour = pg.eval_on_selector(".md-typeset", "e => getComputedStyle(e).color")
+    assert svg_colour == text_colour
+    screenshot(pg, "unit-chart")

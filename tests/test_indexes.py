@@ -1,0 +1,272 @@
+"""Index pages of the sample county: every figure checked against sums computed here, independently,
+from the raw data files (plain yaml.safe_load and the spec's row groups, not nianbao's model)."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import html as lxml_html
+
+from nianbao.indexes import report_status
+from nianbao.issues import ERROR, Issue
+from nianbao.validate import check_site
+
+from .conftest import ROOT, SITES
+from .htmlgrid import text
+from .test_portal import check_table, t3_layout, t2_layout, t4_layout
+
+SAMPLE = SITES / "sample"
+UNITS = ["shili", "dongcheng", "xishan", "nanhu", "beiling", "jiaoyu"]
+NAMES = {"shili": "示例县", "dongcheng": "东城街道", "xishan": "西山镇", "nanhu": "南湖镇", "beiling": "北岭乡", "jiaoyu": "示例县教育局"}
+YEARS = [2020, 2021, 2022, 2023]
+
+# spec §3.3 / §4.2: the result groups of T3 (row keys), the same groups in both formats
+GROUPS = {
+    "（一）予以公开": lambda k: k == "granted",
+    "（二）部分公开": lambda k: k == "partial",
+    "（三）不予公开": lambda k: k.startswith("deny_"),
+    "（四）无法提供": lambda k: k.startswith("unable_"),
+    "（五）不予处理": lambda k: k.startswith("noproc_"),
+    "（六）其他处理": lambda k: k.startswith("other_"),  # 2021: three rows; 2019: other_processing
+    "（七）总计": lambda k: k == "result_total",
+}
+
+
+def raw(unit: str, year: int) -> dict | None:
+    p = SAMPLE / "data" / unit / f"{year}.yml"
+    return yaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else None
+
+
+def num(v):
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return Decimal(str(v))
+    try:
+        return Decimal(str(v).replace("+", ""))
+    except Exception:
+        return None
+
+
+def total_of(values) -> Decimal | None:
+    nums = [n for n in (num(v) for v in values) if n is not None]
+    return sum(nums) if nums else None
+
+
+def expected_figures(d: dict) -> dict[str, Decimal | None]:
+    t3, t4 = d["T3"], d["T4"]
+    out = {
+        "本年新收": total_of([t3["new_received"][6]]),
+        "上年结转": total_of([t3["carried_in"][6]]),
+        "结转下年": total_of([t3["carried_out"][6]]),
+        "行政复议": total_of([t4["review"][4]]),
+        "行政诉讼": total_of([t4["suit_direct"][4], t4["suit_after_review"][4]]),
+    }
+    for label, member in GROUPS.items():
+        out[label] = total_of([row[6] for key, row in t3.items() if member(key)])
+    if d["format"] == "2021":
+        t2 = d["T2"]
+        out["行政规范性文件：本年制发件数"] = total_of([t2["normative_docs"][0]])
+        out["行政规范性文件：现行有效件数"] = total_of([t2["normative_docs"][2]])
+        out["行政许可"] = total_of([t2["admin_license"]])
+        out["行政事业性收费（万元）"] = total_of([t2["admin_fees"]])
+    return out
+
+
+def fmt(v: Decimal | None) -> str:
+    return "" if v is None else format(v.normalize(), "f") if v != v.to_integral_value() else str(int(v))
+
+
+@pytest.fixture(scope="module")
+def sample_built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample") / "site"
+    p = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(SAMPLE / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert p.returncode == 0, p.stderr
+    assert "ERROR" not in p.stderr and p.stderr.count("WARNING") == 4  # M-6, M-2, T2-4 ×2
+    return out
+
+
+def doc(site: Path, url: str):
+    return lxml_html.fromstring((site / url / "index.html").read_bytes())
+
+
+def index_table(table) -> tuple[list[str], dict[str, list[str]], list]:
+    """(column labels, {row label: cell texts}, tfoot rows) of an index table."""
+    head = table.find("thead").findall("tr")[-1]
+    labels = [text(th) for th in head.findall("th")]
+    rows = {}
+    for tr in table.find("tbody").findall("tr"):
+        rows[text(tr.find("th"))] = [text(td) for td in tr.findall("td")]
+    foot = table.find("tfoot")
+    return labels, rows, (foot.findall("tr") if foot is not None else [])
+
+
+def test_fixture_is_what_the_generator_makes(tmp_path):
+    out = tmp_path / "sample"
+    subprocess.run([sys.executable, str(ROOT / "scripts/make-sample"), str(out)], check=True)
+    for a, b in ((SAMPLE, out), (SITES / "sample-errors", tmp_path / "sample-errors")):
+        cmp = filecmp.dircmp(a, b)
+        stack = [cmp]
+        while stack:
+            c = stack.pop()
+            assert not c.left_only and not c.right_only and not c.diff_files, (c.left, c.left_only, c.right_only, c.diff_files)
+            stack += c.subdirs.values()
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_year_page_figures(sample_built, year):
+    labels, rows, foot = index_table(doc(sample_built, f"years/{year}").get_element_by_id("nb-year"))
+    reported = [u for u in UNITS if raw(u, year)]
+    assert list(rows) == [NAMES[u] for u in reported]
+    sums: dict[str, Decimal] = {}
+    for u in reported:
+        want = expected_figures(raw(u, year))
+        got = dict(zip(labels, rows[NAMES[u]]))
+        for label, v in want.items():
+            assert got[label] == fmt(v), (u, year, label)
+            if u != "shili" and v is not None:
+                sums[label] = sums.get(label, Decimal(0)) + v
+    # the county's roll-up row: the units below it, not its own organ report
+    [total] = foot
+    assert text(total.find("th")).startswith("示例县所属单位合计")
+    n = len([u for u in reported if u != "shili"])
+    assert f"（{n}/5个单位）" in text(total.find("th"))
+    got = dict(zip(labels, [text(td) for td in total.findall("td")]))
+    for label, v in sums.items():
+        assert got[label] == fmt(v), (year, label)
+
+
+def test_year_page_lists_units_without_a_report(sample_built):
+    d = doc(sample_built, "years/2022")
+    missing = [text(a) for a in d.get_element_by_id("nb-year-missing").getnext().iter("a")]
+    assert missing == ["北岭乡"]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_rollup_official_tables_are_the_sums(sample_built, year):
+    d = doc(sample_built, f"rollup/shili/{year}")
+    included = [u for u in UNITS[1:] if raw(u, year)]
+    note = text(d.find_class("nb-rollup-note")[0])
+    assert f"所属5个单位中{len(included)}个单位" in note
+    if year == 2022:
+        assert "未发布、未计入：北岭乡" in note
+    fid = "2019" if year == 2020 else "2021"
+    tables = {t.get("id"): t for t in d.iter("table")}
+    grid = check_table(tables["rt3"], t3_layout(fid), range(3, 3 + (25 if fid == "2021" else 23)), range(3, 10))
+    check_table(tables["rt2"], t2_layout(fid), range(30), range(1, 4))
+    check_table(tables["rt4"], t4_layout(), [3], range(15))
+    keys = list(raw(included[0], year)["T3"])
+    for i, key in enumerate(keys):
+        cells = [text(slot.el) for slot in grid[3 + i][3:10]]
+        want = [fmt(total_of([raw(u, year)["T3"][key][j] for u in included])) for j in range(7)]
+        assert cells == want, (year, key)
+    t4 = [text(td) for td in tables["rt4"].iter("td")]
+    want4 = [fmt(total_of([raw(u, year)["T4"][g][j] for u in included])) for g in ("review", "suit_direct", "suit_after_review") for j in range(5)]
+    assert t4 == want4
+
+
+def test_rollup_does_not_sum_the_procurement_amount(sample_built):
+    d = doc(sample_built, "rollup/shili/2020")
+    assert "政府集中采购采购总金额单位不统一，不加总" in text(d.find_class("nb-rollup-note")[0])
+    cell = d.xpath("//td[contains(@headers, 'procurement_amount')]")[0]
+    assert text(cell) == "不汇总"
+
+
+def test_unit_page_trend_and_chart(sample_built):
+    d = doc(sample_built, "xishan")
+    labels, rows, _ = index_table(d.get_element_by_id("nb-trend"))
+    assert labels == ["项目", "2020年", "2021年", "2022年", "2023年"]
+    for i, year in enumerate(YEARS):
+        want = expected_figures(raw("xishan", year))
+        for label in ("本年新收", "上年结转", "（一）予以公开", "（六）其他处理", "（七）总计", "结转下年", "行政复议", "行政诉讼"):
+            assert rows[label][i] == fmt(want[label]), (year, label)
+    svg = d.xpath("//*[local-name()='svg' and @role='img']")[0]
+    title = svg.xpath("*[local-name()='title']")[0].text
+    desc = svg.xpath("*[local-name()='desc']")[0].text
+    assert "西山镇" in title and svg.get("aria-labelledby").split() == [f"{svg.get('id')}-title", f"{svg.get('id')}-desc"]
+    for year in YEARS:
+        n = fmt(expected_figures(raw("xishan", year))["本年新收"])
+        assert f"{year}年本年新收{n}件" in desc
+    captions = [text(c) for c in d.iter("caption")]
+    assert any("2021年格式" in c for c in captions) and any("2019年格式" in c for c in captions)
+
+
+def test_status_matrix(sample_built):
+    d = doc(sample_built, "status")
+    table = d.get_element_by_id("nb-status")
+    states = {}
+    for tr in table.find("tbody").findall("tr"):
+        unit = text(tr.find("th"))
+        for year, td in zip(YEARS, tr.findall("td")):
+            states[(unit, year)] = td.get("class").split("nb-st--")[1]
+    assert states.pop(("北岭乡", 2022)) == "missing"
+    assert states.pop(("示例县", 2020)) == "missing"
+    assert states.pop(("示例县教育局", 2020)) == states.pop(("示例县教育局", 2021)) == "missing"
+    assert states.pop(("南湖镇", 2021)) == "late"
+    assert states.pop(("西山镇", 2023)) == "warnings"
+    assert set(states.values()) == {"published"}
+    # each published cell links to its report
+    assert table.xpath(".//td[contains(@class,'nb-st--late')]/a/@href") == ["../nanhu/2021/"]
+
+
+def test_status_has_errors_state():
+    result, issues = check_site(SAMPLE)
+    r = result.site.report("dongcheng", 2023)
+    err = Issue("T3-1", ERROR, "x", None)
+    assert report_status(result.site, r, [err]).state == "errors"
+    assert report_status(result.site, r, []).state == "published"
+
+
+def test_home_page_glance(sample_built):
+    d = doc(sample_built, "")
+    glance = text(d.find_class("nb-glance")[0])
+    assert "6/6个单位已发布2023年度年报" in glance
+    received = sum(expected_figures(raw(u, 2023))["本年新收"] for u in UNITS)
+    assert f"{received}件本年新收" in glance
+
+
+def test_every_page_is_marked_as_sample_data(sample_built):
+    pages = [p for p in sample_built.rglob("index.html")]
+    assert len(pages) > 30
+    for p in pages:
+        assert "示例数据：示例县及其所属单位均为虚构" in p.read_text(encoding="utf-8"), p
+
+
+def test_report_page_compares_across_the_format_change(sample_built):
+    d = doc(sample_built, "dongcheng/2021")
+    fig = d.find_class("nb-figures-table")[0]
+    assert "与2020年比较" in text(fig.find("caption"))
+    rows = {text(tr.find("th")): [text(td) for td in tr.findall("td")] for tr in fig.find("tbody")}
+    a, b = expected_figures(raw("dongcheng", 2021)), expected_figures(raw("dongcheng", 2020))
+    assert rows["本年新收申请"][:2] == [fmt(a["本年新收"]), fmt(b["本年新收"])]
+
+
+def test_copied_narrative_is_flagged_on_the_report_page(sample_built):
+    check = doc(sample_built, "xishan/2023").find_class("nb-check")[0]
+    assert "nb-check--warning" in check.get("class")
+    assert "雷同" in text(check) and "M-6" in text(check)
+
+
+def test_sample_with_errors_fails_and_writes_nothing(tmp_path):
+    work = tmp_path / "sample"
+    shutil.copytree(SAMPLE, work)
+    shutil.copytree(SITES / "sample-errors" / "data", work / "data", dirs_exist_ok=True)
+    out = tmp_path / "site"
+    p = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(work / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert p.returncode != 0
+    assert "data/dongcheng/2023.yml" in p.stderr and "T3-1" in p.stderr and "T3-3" in p.stderr
+    assert not out.exists()
