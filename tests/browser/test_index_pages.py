@@ -66,6 +66,6 @@ def test_unit_page_chart_follows_dark_text_colour(page_of, sample_url):
     pg = page_of(viewport={"width": 1280, "height": 900}, color_scheme="dark")
     pg.goto(sample_url + "/xishan/")
     svg_colour = pg.eval_on_selector("svg.nb-chart", "e => getComputedStyle(e).color")
-    text_colour = pg.eval_on_selector(".md-typeset", "e => getComputedStyle(e).color")
+    text_colour = pg.eval_on_selector("article.md-typeset", "e => getComputedStyle(e).color")
     assert svg_colour == text_colour
     screenshot(pg, "unit-chart")
