@@ -385,3 +385,20 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert fa == fb
     diff = [str(p) for p in fa if (a / p).read_bytes() != (b / p).read_bytes()]
     assert diff == []
+
+
+def test_repo_index_pages(repo_built):
+    seed_t3 = seed_numbers("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
+    ro = lxml_html.fromstring(page(repo_built, "rollup/yiyuan/2024"))
+    note = text(ro.find_class("nb-rollup-note")[0])
+    assert "所属12个单位中1个单位" in note and "计入：大张庄镇" in note
+    # one report: the roll-up's official T3 equals the seed's figures
+    check_table(tables(page(repo_built, "rollup/yiyuan/2024"))["rt3"], t3_layout("2021"), range(3, 28), range(3, 10), seed_t3)
+    status = lxml_html.fromstring(page(repo_built, "status"))
+    cells = {text(tr.find("th")): tr.find("td").get("class") for tr in status.get_element_by_id("nb-status").find("tbody")}
+    assert cells.pop("大张庄镇") == "nb-st nb-st--published"
+    assert cells.pop("沂源县") == "nb-st nb-st--missing"
+    assert set(cells.values()) == {"nb-st nb-st--missing"} and len(cells) == 11
+    year = lxml_html.fromstring(page(repo_built, "years/2024"))
+    rows = year.get_element_by_id("nb-year").find("tbody").findall("tr")
+    assert [text(r.find("th")) for r in rows] == ["大张庄镇"]
