@@ -110,6 +110,60 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .importers import expand_sources, plan_import, write_plan
+
+    root = _site_root(args.root, args.data_dir)
+    sources = expand_sources(args.sources)
+    if not sources:
+        raise CliError("没有可导入的文件（.txt、.docx、.html）")
+    if (args.unit or args.year) and len(sources) > 1:
+        raise CliError("--unit 和 --year 只能用于单个文件")
+    failed = 0
+    written = []
+    for src in sources:
+        shown = str(src)
+        print(f"导入 {shown}")
+        if not src.is_file():
+            print(f"  无法导入：文件不存在")
+            failed += 1
+            continue
+        plan = plan_import(src, root, args.unit, args.year, display=src.name)
+        if plan.error is None and not args.dry_run:
+            write_plan(plan, root, args.force)
+        if plan.error:
+            print(f"  无法导入：{plan.error}")
+            for n in plan.notes:
+                print(f"    - {n}")
+            failed += 1
+            continue
+        print(f"  识别：{'；'.join(plan.guesses) or f'单位 {plan.unit_id}，年度 {plan.year}'}")
+        print(f"  格式：{plan.detected}" + (f"（依据：{'、'.join(plan.evidence)}）" if plan.evidence else ""))
+        if plan.notes:
+            print(f"  说明（{len(plan.notes)} 项）：")
+            for n in plan.notes:
+                print(f"    - {n}")
+        for d in plan.dropped:
+            print(f"  已删除：{d}")
+        rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+        verb = "将写入" if args.dry_run else "已写入"
+        print(f"  {verb}：{rel(plan.data_path)}、{rel(plan.content_path)}" + ("；新单位已加入 data/units.yml" if plan.registry_text else ""))
+        if args.dry_run:
+            continue
+        written.append((shown, rel(plan.data_path), rel(plan.content_path)))
+    if written:
+        _result, issues = check_site(root, args.data_dir, args.content_dir)
+        for shown, data_rel, content_rel in written:
+            mine = [i for i in issues if i.file in (data_rel, content_rel)]
+            print(f"核验 {data_rel}：{summary(mine)}")
+            shown_issues = [i for i in mine if i.severity.value != "info"]
+            if shown_issues:
+                print(format_text(shown_issues, root))
+    if failed:
+        print(f"{failed} 个文件未能导入", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告：校验、新建、查看")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -132,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--template", dest="format_id", choices=FORMAT_IDS, help="格式版本（默认按年度）")
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
     n.set_defaults(func=cmd_new)
+
+    im = sub.add_parser("import", parents=[common], help="导入已有的年报（.txt、.docx、.html）")
+    im.add_argument("sources", nargs="+", metavar="SOURCE", help="文件或目录")
+    im.add_argument("--unit", help="单位标识（默认由标题推断）")
+    im.add_argument("--year", type=int, help="报告年度（默认由标题推断）")
+    im.add_argument("--force", action="store_true", help="覆盖已有文件")
+    im.add_argument("--dry-run", action="store_true", help="只显示识别结果，不写文件")
+    im.set_defaults(func=cmd_import)
 
     s = sub.add_parser("show", parents=[common], help="显示一份年报的数据")
     s.add_argument("unit")

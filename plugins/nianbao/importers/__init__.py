@@ -1,0 +1,236 @@
+"""``nianbao import``: existing reports (.txt, .docx, .html) into data and narrative files.
+
+``plan_import`` reads and recognises one source and returns what would be written, with every
+note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
+understood gives a plan with ``error`` set, and nothing is written for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..datafile import render_data_file, yaml_str
+from ..formats import get_format
+from ..loader import REGISTRY_FILE, load_registry, parse_date
+from ..model import Meta, Unit
+from . import narrative as N
+from .document import Document
+from .recognize import ImportError_, Note, recognize, to_tables
+
+SUFFIXES = (".txt", ".docx", ".html", ".htm")
+GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
+KINDS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"), ("县", "县"), ("区", "区"), ("市", "市"))
+
+
+@dataclass
+class Plan:
+    source: str
+    unit_id: str | None = None
+    unit: Unit | None = None
+    new_unit: bool = False
+    year: int | None = None
+    format: str | None = None
+    detected: str | None = None  # 2019 | 2021 | hybrid
+    evidence: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    data_text: str | None = None
+    content_text: str | None = None
+    registry_text: str | None = None
+    data_path: Path | None = None
+    content_path: Path | None = None
+    error: str | None = None
+
+
+def read_document(path: Path, display: str) -> Document:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        from .txt import read_txt
+
+        return read_txt(path, display)
+    if suffix == ".docx":
+        from .docx import read_docx
+
+        return read_docx(path, display)
+    if suffix in (".html", ".htm"):
+        from .html import read_html
+
+        return read_html(path, display)
+    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html")
+
+
+def expand_sources(sources: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def _pinyin_id(name: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    s = "".join(lazy_pinyin(name))
+    s = re.sub(r"[^a-z0-9]+", "", s.lower())
+    return s or "unit"
+
+
+def resolve_unit(name: str, units: dict[str, Unit]) -> tuple[Unit | None, Unit | None]:
+    """(existing unit, or None) and, for a new one, the unit the registry would get."""
+    for u in units.values():
+        if name in (u.full_name, u.name) or name == GOV_SUFFIX.sub("", u.full_name):
+            return u, None
+    short = GOV_SUFFIX.sub("", name)
+    parent = None
+    for u in sorted(units.values(), key=lambda u: -len(u.name)):
+        if short.startswith(u.name) and len(short) > len(u.name):
+            parent, short = u, short[len(u.name) :]
+            break
+    kind = next((k for suf, k in KINDS if short.endswith(suf)), "县级部门" if parent else "县")
+    base = _pinyin_id(short[: -len(kind)] if short.endswith(kind) and len(short) > len(kind) else short)
+    uid, n = base, 2
+    while uid in units:
+        uid, n = f"{base}{n}", n + 1
+    return None, Unit(uid, short, name, kind, parent.id if parent else None)
+
+
+def registry_entry(unit: Unit, contact: dict[str, str], office: str | None) -> str:
+    lines = [
+        f"  {unit.id}:  # 由 nianbao import 添加",
+        f"    name: {yaml_str(unit.name)}",
+        f"    full_name: {yaml_str(unit.full_name)}",
+        f"    kind: {unit.kind}",
+        f"    parent: {unit.parent or '~'}",
+    ]
+    fields = {"office": office, **contact}
+    if any(fields.values()):
+        lines.append("    contact:")
+        for k in ("office", "address", "postcode", "phone", "fax", "email"):
+            if fields.get(k):
+                lines.append(f"      {k}: {yaml_str(fields[k]) if k not in ('postcode', 'phone', 'fax') else yaml_str(str(fields[k]))}")
+    return "\n".join(lines) + "\n"
+
+
+def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> Plan:
+    display = display or str(path)
+    plan = Plan(display)
+    try:
+        doc = read_document(path, display)
+        plan.dropped = doc.dropped
+        rec = recognize(doc.tables)
+        plan.notes += rec.notes
+        plan.detected = rec.format
+        plan.evidence = list(dict.fromkeys(rec.evidence))
+        text = N.parse(doc.paragraphs, plan.notes)
+        title = text.title or doc.meta.get("title")
+        if text.title is None and title:
+            m = N.TITLE.search(title)
+            text.unit_name, text.year = (m["name"], int(m["year"])) if m else (None, None)
+        units, reg_issues = load_registry(root / "data" / REGISTRY_FILE, f"data/{REGISTRY_FILE}")
+        if reg_issues and any(i.severity.value == "error" for i in reg_issues):
+            raise ImportError_("单位名录 data/units.yml 有错误，请先运行 nianbao validate 改正")
+        # year
+        if year is None:
+            if text.year is None:
+                raise ImportError_("标题中没有年度，请用 --year 指定")
+            year = text.year
+            plan.guesses.append(f"年度 {year}（由标题推断）")
+        elif text.year and text.year != year:
+            plan.notes.append(Note("标题", f"标题中的年度为 {text.year}，按 --year 导入为 {year}"))
+        plan.year = year
+        # unit
+        if unit_id:
+            unit = units.get(unit_id)
+            if unit is None:
+                if not text.unit_name:
+                    raise ImportError_(f"单位“{unit_id}”不在名录中，标题里也没有单位名称")
+                _none, unit = resolve_unit(text.unit_name, units)
+                unit = Unit(unit_id, unit.name, unit.full_name, unit.kind, unit.parent)
+                plan.new_unit = True
+        else:
+            if not text.unit_name:
+                raise ImportError_("标题中没有单位名称，请用 --unit 指定")
+            unit, new = resolve_unit(text.unit_name, units)
+            if unit is None:
+                unit, plan.new_unit = new, True
+                plan.guesses.append(f"单位“{new.full_name}”不在名录中，将添加为 {new.id}（{new.kind}，上级 {new.parent or '无'}）")
+            else:
+                plan.guesses.append(f"单位 {unit.id}（{unit.full_name}，由标题推断）")
+        plan.unit, plan.unit_id = unit, unit.id
+        # format
+        if rec.format == "hybrid":
+            fid = rec.t2_format or rec.t3_format
+            plan.notes.append(Note("格式", f"混合格式：表二为 {rec.t2_format} 年格式，表三为 {rec.t3_format} 年格式；按 {fid} 年格式保存"))
+        else:
+            fid = rec.format
+        plan.format = fid
+        fmt = get_format(fid)
+        tables = to_tables(rec, fid)
+        meta_src = doc.meta
+        publisher = meta_src.get("publisher")
+        if not publisher and text.unit_name:
+            publisher = text.unit_name
+            plan.notes.append(Note("发布机构", f"原文未单列发布机构，取标题中的“{publisher}”"))
+        dates = {}
+        for key in ("written_date", "published_date"):
+            if meta_src.get(key):
+                d = parse_date(meta_src[key][:10].replace("/", "-")) or parse_date(meta_src[key])
+                if d is None:
+                    plan.notes.append(Note("页面信息", f"{key}“{meta_src[key]}”不是日期，未导入"))
+                dates[key] = d
+        meta = Meta(
+            title=title,
+            publisher=publisher,
+            index_no=meta_src.get("index_no"),
+            doc_no=meta_src.get("doc_no"),
+            written_date=dates.get("written_date"),
+            published_date=dates.get("published_date"),
+            period_start=text.period[0] if text.period else None,
+            period_end=text.period[1] if text.period else None,
+        )
+        if text.period is None:
+            plan.notes.append(Note("前言", "没有找到统计期限，按全年（1 月 1 日至 12 月 31 日）填写"))
+        header = (
+            f"由 nianbao import 从 {display} 导入；识别为 {rec.format} 年格式"
+            + (f"（{'；'.join(plan.evidence)}）" if plan.evidence else "")
+            + "。\n原文未载明的信息（索引号、日期等）留空（~），不作推测。"
+        )
+        plan.data_text = render_data_file(unit, unit.id, year, fmt, meta, tables, header_note=header)
+        plan.content_text = N.to_markdown(text, display, plan.notes)
+        if plan.new_unit:
+            plan.registry_text = registry_entry(unit, text.contact, text.office)
+        plan.data_path = root / "data" / unit.id / f"{year}.yml"
+        plan.content_path = root / "content" / unit.id / f"{year}.md"
+    except ImportError_ as e:
+        plan.error = str(e)
+    except (OSError, ValueError) as e:
+        plan.error = f"无法读取：{e}"
+    return plan
+
+
+def write_plan(plan: Plan, root: Path, force: bool = False) -> None:
+    assert plan.error is None and plan.data_path and plan.content_path
+    existing = [p for p in (plan.data_path, plan.content_path) if p.exists()]
+    if existing and not force:
+        plan.error = "文件已存在，未改动（加 --force 覆盖）：" + "、".join(str(p.relative_to(root)) for p in existing)
+        return
+    plan.data_path.parent.mkdir(parents=True, exist_ok=True)
+    plan.content_path.parent.mkdir(parents=True, exist_ok=True)
+    plan.data_path.write_text(plan.data_text, encoding="utf-8")
+    plan.content_path.write_text(plan.content_text, encoding="utf-8")
+    if plan.registry_text:
+        reg = root / "data" / REGISTRY_FILE
+        text = reg.read_text(encoding="utf-8")
+        if not text.endswith("\n"):
+            text += "\n"
+        reg.write_text(text + "\n" + plan.registry_text, encoding="utf-8")
+
+
+__all__ = ["plan_import", "write_plan", "expand_sources", "Plan", "dt"]

@@ -1,0 +1,74 @@
+"""What every reader produces: the document as paragraphs and tables, in reading order.
+
+A table is a list of *origin* cells with their row/column spans, so merged cells are seen once and
+columns can be aligned by geometry (HTML, DOCX). The Word text export has no geometry: its tables
+are rows of cells in order (``geometry=False``), and the recogniser aligns them by header text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GCell:
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+    @property
+    def end(self) -> int:
+        return self.col + self.colspan
+
+
+@dataclass
+class TableGrid:
+    cells: list[GCell]
+    geometry: bool = True  # False: the Word text export (columns unknown, cells in order)
+    source: str = ""  # where it came from, for messages ("第 3 张表")
+
+    def rows(self) -> list[list[GCell]]:
+        """Origin cells of each row, left to right."""
+        out: dict[int, list[GCell]] = {}
+        for c in self.cells:
+            out.setdefault(c.row, []).append(c)
+        n = max(out) + 1 if out else 0
+        return [sorted(out.get(r, []), key=lambda c: c.col) for r in range(n)]
+
+    def expanded(self) -> list[list[GCell | None]]:
+        """The grid with spans expanded: every slot points at the cell covering it."""
+        if not self.cells:
+            return []
+        nrows = max(c.row + c.rowspan for c in self.cells)
+        ncols = max(c.col + c.colspan for c in self.cells)
+        grid: list[list[GCell | None]] = [[None] * ncols for _ in range(nrows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    grid[r][k] = c
+        return grid
+
+
+@dataclass
+class Para:
+    text: str
+    heading_level: int | None = None  # from the source's markup (<h2>, Word heading style), if any
+
+
+@dataclass
+class Document:
+    path: str
+    kind: str  # txt | docx | html
+    blocks: list[Para | TableGrid] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # CMS page metadata (索引号, 发布日期 …) if found
+    dropped: list[str] = field(default_factory=list)  # artefacts removed while reading, for the notes
+
+    @property
+    def paragraphs(self) -> list[Para]:
+        return [b for b in self.blocks if isinstance(b, Para)]
+
+    @property
+    def tables(self) -> list[TableGrid]:
+        return [b for b in self.blocks if isinstance(b, TableGrid)]

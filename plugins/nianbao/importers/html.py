@@ -1,0 +1,116 @@
+"""A saved portal page (.html): the report found inside the CMS page, tables with row/column spans,
+``<br>`` inside labels, and the page's 信息公开 metadata (索引号, 发布机构, 成文日期, 发布日期)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from .artefacts import strip_artefacts
+from .document import Document, GCell, Para, TableGrid
+
+BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "td", "th", "dd", "dt", "pre", "blockquote"}
+NOISE = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe", "button", "select"}
+META_KEYS = {
+    "index_no": r"索\s*引\s*号",
+    "publisher": r"发布机构|发文机关|发布单位",
+    "written_date": r"成文日期|发文日期|生成日期",
+    "published_date": r"发布日期|公开日期|发布时间",
+    "doc_no": r"文\s*号",
+}
+
+
+def _cell_text(el) -> str:
+    out = []
+    for node in el.iter():
+        if node.tag in NOISE:
+            continue
+        if node.tag == "br":
+            out.append("\n")
+        elif node.tag in ("p", "div") and out:
+            out.append("\n")
+        if node.text:
+            out.append(node.text)
+        if node is not el and node.tail:
+            out.append(node.tail)
+    return "".join(out).strip()
+
+
+def _table(table, source: str) -> TableGrid:
+    cells: list[GCell] = []
+    taken: set[tuple[int, int]] = set()
+    rows = [tr for tr in table.iter("tr") if tr.getparent() is table or tr.getparent().getparent() is table]
+    for r, tr in enumerate(rows):
+        col = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while (r, col) in taken:
+                col += 1
+            rs = int(re.sub(r"\D", "", td.get("rowspan", "1")) or 1)
+            cs = int(re.sub(r"\D", "", td.get("colspan", "1")) or 1)
+            cells.append(GCell(r, col, _cell_text(td), rs, cs))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, col + dc))
+            col += cs
+    return TableGrid(cells, geometry=True, source=source)
+
+
+def _content_root(root):
+    """The smallest element holding the report: its section headings and its tables."""
+    best = None
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in NOISE:
+            continue
+        text = el.text_content()
+        if "总体情况" in text and ("本年新收" in text or "申请人情况" in text):
+            best = el  # iter() is document order, so later matches are deeper
+    return best if best is not None else root
+
+
+TITLE = re.compile(r"[^\s，。：:]{2,60}?\d{4}\s*年度?政府信息公开(?:工作)?年度报告")
+
+
+def _meta(root) -> dict[str, str]:
+    text = root.text_content()
+    out = {}
+    for el in root.iter("h1", "h2", "h3", "title"):
+        m = TITLE.search(el.text_content())
+        if m:
+            out["title"] = re.sub(r"\s+", "", m[0])
+            break
+    for key, label in META_KEYS.items():
+        m = re.search(rf"(?:{label})\s*[:：]\s*([^\s|｜]+(?:\s\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?)", text)
+        if m:
+            out[key] = m[1].strip()
+    return out
+
+
+def read_html(path: Path, display: str) -> Document:
+    raw = path.read_bytes()
+    root = lxml_html.document_fromstring(raw)
+    for bad in list(root.iter(*NOISE)):
+        bad.drop_tree()
+    doc = Document(display, "html")
+    content = _content_root(root)
+    doc.meta = _meta(root)
+    for el in content.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "table":
+            if any(a.tag == "table" for a in el.iterancestors()):
+                continue
+            doc.blocks.append(_table(el, f"第 {len(doc.tables) + 1} 张表"))
+            continue
+        if any(a.tag == "table" for a in el.iterancestors()):
+            continue
+        if el.tag in BLOCKS and not any(c.tag in BLOCKS or c.tag == "table" for c in el):
+            text = strip_artefacts(_cell_text(el), doc.dropped, f"第 {len(doc.paragraphs) + 1} 段")
+            for line in text.split("\n"):
+                if line.strip():
+                    level = int(el.tag[1]) if re.fullmatch(r"h[1-6]", el.tag) else None
+                    doc.blocks.append(Para(line.strip(), level))
+    return doc

@@ -1,0 +1,62 @@
+"""The Word text export (the seed's layout): one table cell per line, tab-indented, a blank line
+between table rows, merged header cells repeated or empty, long labels broken across lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .artefacts import strip_artefacts
+from .document import Document, GCell, Para, TableGrid
+
+
+def read_txt(path: Path, display: str) -> Document:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise ValueError("无法识别文件编码")
+    doc = Document(display, "txt")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    table: list[list[str]] | None = None
+    row: list[str] = []
+
+    def end_row():
+        nonlocal row
+        if row and table is not None:
+            table.append(row)
+        row = []
+
+    def end_table():
+        nonlocal table
+        end_row()
+        if table:
+            cells = [GCell(r, c, t) for r, cells in enumerate(table) for c, t in enumerate(cells)]
+            doc.blocks.append(TableGrid(cells, geometry=False, source=f"第 {len(doc.tables) + 1} 张表"))
+        table = None
+
+    for n, line in enumerate(lines, 1):
+        line = strip_artefacts(line, doc.dropped, f"第 {n} 行")
+        if line.startswith("\t"):
+            if table is None:
+                table = []
+            row.append(line[1:].strip())
+        elif not line.strip():
+            if table is not None:
+                end_row()
+        elif table is not None and row and not line.startswith((" ", "\u3000")) and _continues(row[-1], line):
+            # a label broken across lines: "1.申请人无正当理由逾期不补" / "正、行政机关不再处理…"
+            row[-1] += line.strip()
+        else:
+            end_table()
+            doc.blocks.append(Para(line.strip()))
+    end_table()
+    return doc
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A non-indented line right after a cell line, before the row ended, continues that cell."""
+    return bool(previous) and not previous.endswith(("。", "：", ":")) and len(line.strip()) < 80
