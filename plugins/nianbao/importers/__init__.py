@@ -7,7 +7,6 @@ understood gives a plan with ``error`` set, and nothing is written for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from . import narrative as N
 from .document import Document
 from .recognize import ImportError_, Note, recognize, to_tables
 
-SUFFIXES = (".txt", ".docx", ".html", ".htm")
+SUFFIXES = (".txt", ".docx", ".html", ".htm", ".doc", ".wps")
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 KINDS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"), ("县", "县"), ("区", "区"), ("市", "市"))
 
@@ -60,7 +59,30 @@ def read_document(path: Path, display: str) -> Document:
         from .html import read_html
 
         return read_html(path, display)
-    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html")
+    if suffix in (".doc", ".wps"):
+        return _read_via_libreoffice(path, display)
+    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html，以及装有 LibreOffice 时的 .doc、.wps")
+
+
+def _read_via_libreoffice(path: Path, display: str) -> Document:
+    """.doc / .wps: converted to .docx by LibreOffice's converter when it is installed."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise ImportError_(f"{path.suffix} 文件需要 LibreOffice 转换（未安装）：请安装 LibreOffice，或在 Word/WPS 中另存为 .docx")
+    with tempfile.TemporaryDirectory() as tmp:
+        p = subprocess.run([office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)], capture_output=True, timeout=120)
+        out = Path(tmp) / (path.stem + ".docx")
+        if p.returncode != 0 or not out.exists():
+            raise ImportError_(f"LibreOffice 无法转换 {path.name}：{p.stderr.decode(errors='replace').strip()[:200]}")
+        from .docx import read_docx
+
+        doc = read_docx(out, display)
+    doc.kind = path.suffix.lstrip(".")
+    return doc
 
 
 def expand_sources(sources: list[str]) -> list[Path]:
@@ -114,7 +136,7 @@ def registry_entry(unit: Unit, contact: dict[str, str], office: str | None) -> s
         lines.append("    contact:")
         for k in ("office", "address", "postcode", "phone", "fax", "email"):
             if fields.get(k):
-                lines.append(f"      {k}: {yaml_str(fields[k]) if k not in ('postcode', 'phone', 'fax') else yaml_str(str(fields[k]))}")
+                lines.append(f"      {k}: {yaml_str(str(fields[k]))}")
     return "\n".join(lines) + "\n"
 
 
@@ -233,4 +255,4 @@ def write_plan(plan: Plan, root: Path, force: bool = False) -> None:
         reg.write_text(text + "\n" + plan.registry_text, encoding="utf-8")
 
 
-__all__ = ["plan_import", "write_plan", "expand_sources", "Plan", "dt"]
+__all__ = ["plan_import", "write_plan", "expand_sources", "Plan"]

@@ -75,7 +75,7 @@ TITLE = re.compile(r"[^\s，。：:]{2,60}?\d{4}\s*年度?政府信息公开(?:�
 
 
 def _meta(root) -> dict[str, str]:
-    text = root.text_content()
+    text = "\n".join(t.strip() for t in root.itertext() if t.strip())  # keep cell boundaries
     out = {}
     for el in root.iter("h1", "h2", "h3", "title"):
         m = TITLE.search(el.text_content())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..formats import get_format
 from ..model import Cell, CellKind, Table
@@ -341,6 +340,14 @@ def _t3_column(label: str) -> str | None:
     return None
 
 
+def _is_label(text: str, group: str | None) -> bool:
+    """A stub cell naming a row or group. Text that is neither a number nor a known label (e.g.
+    "见附件") is not a label: it is read as a value, which then fails with a clear message."""
+    if not text.strip() or is_number_text(text):
+        return False
+    return _t3_row(text, group) is not None or _t3_group(text) is not None or text.strip().endswith(("小计", "合计"))
+
+
 def _t3_header_geometry(grid: TableGrid, first_data_row: int) -> dict[int, str]:
     """column index -> column key, from the lowest header cell covering each column."""
     ex = grid.expanded()
@@ -410,8 +417,17 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
         else:
             texts = [c.text for c in row]
             nlabels = len(texts) - ncols
-            labels = [t for t in texts[: max(nlabels, 0)] if t.strip()]
-            values = texts[max(nlabels, 0) :] if nlabels >= 0 else texts
+            if nlabels >= 1 and _is_label(texts[nlabels - 1], group) and not _is_label(texts[nlabels], group):
+                split = nlabels  # the last ncols cells are the values
+            else:
+                # a row one or more cells short (glued cells): labels are the leading non-numeric cells
+                split = 0
+                while split < len(texts) and (not texts[split].strip() or not is_number_text(texts[split])):
+                    split += 1
+                while split > 0 and not texts[split - 1].strip():
+                    split -= 1  # trailing empty cells before the numbers are blank values
+            labels = [t for t in texts[:split] if t.strip()]
+            values = texts[split:]
             positions = list(order)
         if not labels and not any(v.strip() for v in values):
             continue
@@ -424,8 +440,10 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
                 group = g if g != "three" or group is None or group == "three" else group
         label = labels[-1]
         g = _t3_group(label)
+        if g is None and re.sub(r"\s", "", label).endswith(("小计", "合计")) and group in SUBTOTAL_OF:
+            g = group  # a 小计 row inside a group: checked like a group row with numbers
         where = f"表三“{label.strip()}”行"
-        if len(values) != ncols or (grid.geometry and len(values) != ncols):
+        if len(values) != ncols:
             if label and not grid.geometry:
                 lab2, glued = split_label_value(label)
                 if glued and len(values) + len(glued) == ncols:
@@ -582,9 +600,8 @@ def recognize_t4(grid: TableGrid, rec: Recognized) -> None:
         groups = [g for row in header_rows for c in row if (g := _t4_group(c.text))]
         leaves = [k for row in header_rows for c in row if (k := _t4_col(c.text))]
         if len(groups) == 3 and len(leaves) == 15:
+            # Word's text export: the five 行政复议 labels, then ten litigation labels, in group order
             order = [(groups[i // 5], leaves[i]) for i in range(15)]
-        elif len(groups) == 4 and len(leaves) == 15:  # "行政诉讼" counted as a group word? no: keep strict
-            order = []
     if len(order) != 15 or len(set(order)) != 15:
         raise ImportError_(f"表四的列标题无法与 15 个官方列对应（识别到 {len(order)} 列）")
     if [c for _g, c in order[:5]] != [k for k, _w in T4_COLS]:
@@ -645,4 +662,4 @@ def to_tables(rec: Recognized, fid: str) -> dict[str, Table]:
     return out
 
 
-__all__ = ["recognize", "to_tables", "Recognized", "Note", "ImportError_", "Decimal"]
+__all__ = ["recognize", "to_tables", "Recognized", "Note", "ImportError_"]

@@ -1,0 +1,289 @@
+"""nianbao import: the seed, a generated corpus in every input format and variant, failures that
+write nothing, and a round-trip property."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nianbao.canonical import report_to_canonical
+from nianbao.cli import main
+from nianbao.importers import plan_import
+from nianbao.validate import check_site
+
+from . import corpus
+from .conftest import ROOT, SEED_TEXT, found
+
+TITLE = "示例县新河镇人民政府2024年政府信息公开工作年度报告"
+REGISTRY = """units:
+  shixian:
+    name: 示例县
+    full_name: 示例县人民政府
+    kind: 县
+    parent: ~
+  xinhe:
+    name: 新河镇
+    full_name: 示例县新河镇人民政府
+    kind: 镇
+    parent: shixian
+"""
+
+
+@pytest.fixture
+def site_dir(tmp_path):
+    root = tmp_path / "site"
+    (root / "data").mkdir(parents=True)
+    (root / "data/units.yml").write_text(REGISTRY, encoding="utf-8")
+    return root
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def imported(root: Path, unit: str, year: int) -> dict:
+    result, _ = check_site(root)
+    report = result.site.report(unit, year)
+    assert report is not None, [str(i.format()) for i in _]
+    return report_to_canonical(report)
+
+
+def tables_of(canonical: dict) -> dict:
+    return {"T2": canonical["proactive"], "T3": canonical["applications"], "T4": canonical["review_litigation"]}
+
+
+# ------------------------------------------------------------------------------------ the seed
+
+
+def test_seed_imports_exactly(tmp_path, capsys):
+    root = tmp_path / "site"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "data/units.yml", root / "data/units.yml")
+    code, out = run(capsys, "import", str(SEED_TEXT), "--root", str(root))
+    assert code == 0, out
+    assert "格式：2021" in out and "年度 2024（由标题推断）" in out and "单位 dazhangzhuang" in out
+    assert "删除了书签标记 [bookmark: _GoBack]" in out
+    mine = imported(root, "dazhangzhuang", 2024)
+    hand = report_to_canonical(check_site(ROOT)[0].site.report("dazhangzhuang", 2024))
+    assert mine == hand
+    assert mine["meta"]["title"] == "沂源县大张庄镇人民政府2024年政府信息公开工作年度报告"
+    assert mine["meta"]["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    md = (root / "content/dazhangzhuang/2024.md").read_text(encoding="utf-8")
+    assert [h for h in re.findall(r"^## (.+)$", md, re.M)] == ["一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    assert "### （五）监督保障情况" in md and "### 4.落实上级年度政务公开工作要点情况" in md
+    assert "- 二是重点领域公开深入；" in md and "_GoBack" not in md
+    assert (root / "content/dazhangzhuang/2024.md").read_text(encoding="utf-8") == (ROOT / "content/dazhangzhuang/2024.md").read_text(encoding="utf-8").replace(
+        "seed_dazhangzhuang_2024.txt", SEED_TEXT.name)
+
+
+def test_seed_contact_details_go_to_a_new_unit(tmp_path, capsys):
+    root = tmp_path / "site"
+    (root / "data").mkdir(parents=True)
+    (root / "data/units.yml").write_text("units:\n  yiyuan:\n    name: 沂源县\n    full_name: 沂源县人民政府\n    kind: 县\n    parent: ~\n", encoding="utf-8")
+    code, out = run(capsys, "import", str(SEED_TEXT), "--root", str(root))
+    assert code == 0 and "将添加为 dazhangzhuang（镇，上级 yiyuan）" in out
+    result, _ = check_site(root)
+    u = result.site.units["dazhangzhuang"]
+    assert (u.name, u.full_name, u.kind, u.parent) == ("大张庄镇", "沂源县大张庄镇人民政府", "镇", "yiyuan")
+    c = u.contact
+    assert (c.office, c.address, c.postcode, c.phone, c.fax, c.email) == (
+        "沂源县大张庄镇人民政府党政办公室", "沂源县宏大路1号", "2561114", "3611001", "3611008", "yyxdzz@zb.shandong.cn")
+    assert found(_, "U-POSTCODE")  # the source's 7-digit postcode is kept, and flagged
+
+
+def test_seed_import_builds_the_same_page(tmp_path, capsys):
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "content").mkdir()
+    shutil.rmtree(root / "data/dazhangzhuang")
+    assert run(capsys, "import", str(SEED_TEXT), "--root", str(root))[0] == 0
+    pages = []
+    for project in (ROOT, root):
+        out = tmp_path / f"out{len(pages)}"
+        p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        html = (out / "dazhangzhuang/2024/index.html").read_text(encoding="utf-8")
+        pages.append(html[html.index("<article") : html.index("</article>")])
+    assert pages[0] == pages[1]
+
+
+# ------------------------------------------------------------------------------------ generated corpus
+
+VARIANTS = {
+    "plain": ({}, {}, []),
+    "blanks": ({("T3", "new_received", "commercial"): "", ("T3", "carried_out", "research"): " "}, {}, ["空白单元格"]),
+    "na_marks": ({("T2", "admin_penalty", "decisions"): "/", ("T2", "admin_coercion", "decisions"): "—"}, {}, ["不适用标记“/”", "不适用标记“—”"]),
+    "fullwidth": ({("T3", "granted", "natural_person"): "１２", ("T3", "granted", "total"): "１２"}, {}, ["全角"]),
+    "units_in_cells": ({("T3", "new_received", "natural_person"): "7件"}, {}, ["单元格内写有单位“件”"]),
+    "glued": ({}, {"glue": True}, ["按粘连的单元格拆分"]),
+    "reordered": ({}, {"t3_order": ["total", "other_org", "legal_service", "public_interest", "research", "commercial", "natural_person"]},
+                  ["列的顺序与官方格式不同"]),
+    "subtotals": ({}, {"subtotals": True}, ["作为小计核对后不导入"]),
+    "bad_totals": ({("T3", "result_total", "total"): "999"}, {}, []),
+}
+KINDS = ["txt", "html", "docx"]
+CASES = [(k, f, v) for k in KINDS for f in ("2021", "2019") for v in VARIANTS
+         if not (v == "subtotals" and k == "docx") and not (v == "glued" and k == "docx")]
+
+
+@pytest.mark.parametrize("kind,fid,variant", CASES, ids=[f"{k}-{f}-{v}" for k, f, v in CASES])
+def test_corpus_imports_to_the_known_figures(site_dir, tmp_path, capsys, kind, fid, variant):
+    changes, layout, notes = VARIANTS[variant]
+    report = corpus.with_cells(corpus.base_report(fid, seed=hash((kind, fid, variant)) % 1000), changes)
+    if fid == "2019":
+        report = corpus.with_cells(report, {("T2", "admin_license", "yoy_change"): "+3"})
+        notes = notes + ["带正号"]
+    title = TITLE if fid == "2021" else TITLE.replace("2024", "2020")
+    year = 2024 if fid == "2021" else 2020
+    src = corpus.write(report, fid, kind, tmp_path / f"report.{kind}", title, layout)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert f"格式：{fid}" in out
+    got = tables_of(imported(site_dir, "xinhe", year))
+    assert got == corpus.expected(report)
+    for n in notes:
+        assert n in out, (n, out)
+    if variant == "bad_totals":
+        assert "错误 T3-3" in out and "错误 T3-2" in out  # kept as published, and flagged
+
+
+def test_2019_layout_in_a_2021_year_report(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2019", seed=7)
+    src = corpus.write(report, "2019", "html", tmp_path / "r.html", TITLE.replace("2024", "2021"))
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0 and "格式：2019" in out and "表二为 2019 年格式" in out
+    assert "警告 M-3" in out  # template does not match the year
+    assert tables_of(imported(site_dir, "xinhe", 2021)) == corpus.expected(report)
+
+
+def test_colspan_mismatch_between_header_and_data_rows(site_dir, tmp_path, capsys):
+    """Spec §9.1.5 (Shanghai 2019): the header gives 本年增/减 colspan 2, the data row its first value."""
+    report = corpus.base_report("2019", seed=11)
+    src = corpus.write(report, "2019", "html", tmp_path / "r.html", TITLE.replace("2024", "2020"), {"span_mismatch": True})
+    assert run(capsys, "import", str(src), "--root", str(site_dir))[0] == 0
+    assert tables_of(imported(site_dir, "xinhe", 2020)) == corpus.expected(report)
+
+
+def test_html_page_metadata_and_navigation_are_handled(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2021", seed=3)
+    src = corpus.write(report, "2021", "html", tmp_path / "r.html", TITLE)
+    assert run(capsys, "import", str(src), "--root", str(site_dir))[0] == 0
+    meta = imported(site_dir, "xinhe", 2024)["meta"]
+    assert meta["index_no"] == "11370323MB0000000X/2025-00012"
+    assert (meta["written_date"], meta["published_date"]) == ("2025-01-18", "2025-01-20")
+    assert meta["publisher"] == "某县人民政府"
+    md = (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
+    assert "首页" not in md and "网站地图" not in md and "tracker" not in md
+    assert "## 一、总体情况" in md and "- 二是解读不够。" in md
+
+
+# ------------------------------------------------------------------------------------ failures
+
+
+def test_text_in_a_number_cell_fails_and_writes_nothing(site_dir, tmp_path, capsys):
+    report = corpus.with_cells(corpus.base_report("2021", seed=5), {("T3", "granted", "natural_person"): "见附件"})
+    src = corpus.write(report, "2021", "txt", tmp_path / "r.txt", TITLE)
+    before = (site_dir / "data/units.yml").read_text(encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1
+    assert "无法导入" in out and "“见附件”不是数字" in out and "予以公开" in out
+    assert not (site_dir / "data/xinhe").exists() and not (site_dir / "content").exists()
+    assert (site_dir / "data/units.yml").read_text(encoding="utf-8") == before
+
+
+def test_document_without_tables_fails(site_dir, tmp_path, capsys):
+    src = tmp_path / "r.txt"
+    src.write_text(f"{TITLE}\n一、总体情况\n本年度……\n", encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "没有识别出任何统计表" in out
+    assert not (site_dir / "data/xinhe").exists()
+
+
+def test_unsupported_file_type(site_dir, tmp_path, capsys):
+    src = tmp_path / "r.pdf"
+    src.write_bytes(b"%PDF-1.4")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "不支持的文件类型 .pdf" in out
+
+
+def test_existing_files_are_not_overwritten_without_force(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2021", seed=9)
+    src = corpus.write(report, "2021", "txt", tmp_path / "r.txt", TITLE)
+    assert run(capsys, "import", str(src), "--root", str(site_dir))[0] == 0
+    data = site_dir / "data/xinhe/2024.yml"
+    data.write_text(data.read_text(encoding="utf-8") + "# 手工修改\n", encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "文件已存在" in out and data.read_text(encoding="utf-8").endswith("# 手工修改\n")
+    assert run(capsys, "import", str(src), "--root", str(site_dir), "--force")[0] == 0
+    assert not data.read_text(encoding="utf-8").endswith("# 手工修改\n")
+
+
+def test_folder_import_and_dry_run(site_dir, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for y, fid in ((2023, "2021"), (2020, "2019")):
+        corpus.write(corpus.base_report(fid, seed=y), fid, "txt", folder / f"{y}.txt", TITLE.replace("2024", str(y)))
+    code, out = run(capsys, "import", str(folder), "--root", str(site_dir), "--dry-run")
+    assert code == 0 and out.count("将写入") == 2 and not (site_dir / "data/xinhe").exists()
+    code, out = run(capsys, "import", str(folder), "--root", str(site_dir))
+    assert code == 0 and sorted(p.name for p in (site_dir / "data/xinhe").iterdir()) == ["2020.yml", "2023.yml"]
+
+
+# ------------------------------------------------------------------------------------ property
+
+cell = st.one_of(st.integers(0, 60).map(str), st.just(""), st.sampled_from(["/", "—"]))
+
+
+@st.composite
+def reports(draw):
+    fid = draw(st.sampled_from(["2021", "2019"]))
+    base = corpus.base_report(fid, seed=draw(st.integers(0, 10_000)))
+    changes = {}
+    for tid in ("T3", "T4"):
+        for row, cols in base[tid].items():
+            for col in cols:
+                if draw(st.integers(0, 9)) == 0:
+                    changes[(tid, row, col)] = draw(cell)
+    return fid, corpus.with_cells(base, changes)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reports(), st.sampled_from(KINDS))
+def test_round_trip_property(tmp_path_factory, data, kind):
+    fid, report = data
+    work = tmp_path_factory.mktemp("prop")
+    (work / "data").mkdir()
+    (work / "data/units.yml").write_text(REGISTRY, encoding="utf-8")
+    year = 2024 if fid == "2021" else 2020
+    src = corpus.write(report, fid, kind, work / f"r.{kind}", TITLE.replace("2024", str(year)))
+    plan = plan_import(src, work)
+    assert plan.error is None, plan.error
+    from nianbao.importers import write_plan
+
+    write_plan(plan, work)
+    assert tables_of(imported(work, "xinhe", year)) == corpus.expected(report)
+
+
+
+
+
+def test_doc_without_libreoffice_says_what_to_do(site_dir, tmp_path, capsys, monkeypatch):
+    import shutil as sh
+
+    monkeypatch.setattr(sh, "which", lambda name: None)
+    src = tmp_path / "r.doc"
+    src.write_bytes(b"\xd0\xcf\x11\xe0")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "需要 LibreOffice" in out and "另存为 .docx" in out
