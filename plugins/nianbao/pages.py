@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 from dataclasses import dataclass
 
 from .charts import applications_chart
@@ -50,6 +51,10 @@ UNITS_URI = "units/index.md"
 HOME_URI = "index.md"
 YEARS_URI = "years/index.md"
 STATUS_URI = "status/index.md"
+SEARCH_URI = "search/index.md"
+
+# pages whose content goes into the search index (reports and the index pages that name units and years)
+INDEXED_KINDS = ("report", "unit", "units", "years", "year")
 
 
 def year_uri(year: int) -> str:
@@ -74,6 +79,7 @@ def site_pages(site: Site) -> list[PageSpec]:
         PageSpec(UNITS_URI, "units", "单位一览"),
         PageSpec(YEARS_URI, "years", "年度对比"),
         PageSpec(STATUS_URI, "status", "发布情况"),
+        PageSpec(SEARCH_URI, "search", "搜索"),
     ]
     for u in site.units.values():
         pages.append(PageSpec(unit_uri(u.id), "unit", u.full_name, unit=u.id))
@@ -378,3 +384,38 @@ def status_markdown(site: Site, issues_by_report: dict, link: Link, user_dirs: t
 
 def notice_html(text: str, user_dirs: tuple[str, ...] = ()) -> str:
     return render("notice.html", user_dirs, text=text)
+
+
+def search_markdown(root: str, user_dirs: tuple[str, ...] = ()) -> str:
+    """The search page. ``root`` is the relative URL of the site root from this page."""
+    return "\n".join(["# 搜索", "", render("search.html", user_dirs, root=root), ""])
+
+
+def _attr(v: str) -> str:
+    # Pagefind's inline "key:value" form takes the rest of the attribute as the value
+    return v.replace("\n", " ")
+
+
+def search_attributes(site: Site, spec: PageSpec) -> dict[str, list[str]]:
+    """Pagefind filters and metadata for an indexed page: 单位, 年份, 上级 and the official title."""
+    filters: list[str] = []
+    meta: list[str] = []
+    unit = site.units.get(spec.unit) if spec.unit else None
+    if unit:
+        filters.append(f"单位:{unit.name}")
+        parents = ancestors(site, unit)
+        if parents:
+            filters.append(f"上级:{parents[0].name}")
+        meta.append(f"单位:{unit.name}")
+    if spec.year:
+        filters.append(f"年份:{spec.year}")
+        meta.append(f"年份:{spec.year}")
+    meta.append(f"title:{spec.title}")
+    return {"filters": [_attr(f) for f in filters], "meta": [_attr(m) for m in meta]}
+
+
+def search_wrap(html: str, attrs: dict[str, list[str]]) -> str:
+    """Mark a page's content for the index: its body, filters and metadata."""
+    tags = "".join(f'<span data-pagefind-filter="{escape(f)}"></span>' for f in attrs["filters"])
+    tags += "".join(f'<span data-pagefind-meta="{escape(m)}"></span>' for m in attrs["meta"])
+    return f'<div data-pagefind-body>{tags}{html}</div>'

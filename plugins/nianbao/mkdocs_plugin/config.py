@@ -23,6 +23,9 @@ class NianbaoConfig(base.Config):
     # navigation: a small, fixed nav of index pages (reports are reached from them)
     nav_generate = c.Type(bool, default=True)
 
+    # search: Pagefind (Chinese segmentation) indexes the built site at the end of every build
+    search_enabled = c.Type(bool, default=True)
+
     # templates: a folder searched before the package's own templates (override by path)
     templates_dir = c.Optional(c.Type(str))
 

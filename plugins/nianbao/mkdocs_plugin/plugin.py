@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pages as P
@@ -23,7 +25,8 @@ from .config import NianbaoConfig
 
 log = get_plugin_logger(__name__)
 
-ASSETS = ("nianbao/nianbao.css", "nianbao/nianbao.js")
+ASSETS = ("nianbao/nianbao.css", "nianbao/nianbao.js")  # on every page
+PAGE_ASSETS = ("nianbao/search.js",)  # copied; loaded by the pages that need them
 
 
 class _Counter(logging.Handler):
@@ -124,7 +127,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             if files.get_file_from_path(spec.src_uri) is None:
                 files.append(File.generated(config, spec.src_uri, content="", inclusion=InclusionLevel.INCLUDED))
         pkg_assets = Path(__file__).resolve().parent.parent / "assets"
-        for asset in ASSETS:
+        for asset in ASSETS + PAGE_ASSETS:
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(pkg_assets / Path(asset).name)))
         return files
@@ -158,13 +161,20 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             md = P.status_markdown(site, self.by_report, link, ud)
         elif spec.kind == "home":
             md = P.home_markdown(site, link, markdown, ud)
+        elif spec.kind == "search":
+            md = P.search_markdown(link(P.HOME_URI), ud)
         else:  # pragma: no cover - every kind is handled above
             md = markdown
         return md
 
     def on_page_content(self, html, *, page, config, files):
-        if self.config.enabled and self.config.notice:
-            return P.notice_html(self.config.notice, self.user_dirs) + html
+        if not self.config.enabled:
+            return html
+        spec = self.specs.get(page.file.src_uri)
+        if self.config.search_enabled and spec is not None and spec.kind in P.INDEXED_KINDS:
+            html = P.search_wrap(html, P.search_attributes(self.site, spec))
+        if self.config.notice:
+            html = P.notice_html(self.config.notice, self.user_dirs) + html
         return html
 
     def on_serve(self, server, *, config, builder):
@@ -172,10 +182,25 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             server.watch(str(self.data_dir))
         return server
 
+    # ------------------------------------------------------------------------------- search index
+
+    @event_priority(0)
+    def _index_search(self, *, config):
+        """Pagefind indexes the (staged) site; a failure fails the build, so nothing is published."""
+        if not self.config.enabled or not self.config.search_enabled:
+            return
+        p = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--output-subdir", "pagefind", "--quiet"],
+            capture_output=True,
+            text=True,
+        )
+        if p.returncode != 0:
+            raise PluginError(f"Pagefind 建立搜索索引失败：{(p.stderr or p.stdout).strip()[-2000:]}")
+
     # ------------------------------------------------------------------------------- atomic output
 
-    @event_priority(-100)  # after every other plugin has written its files
-    def on_post_build(self, *, config):
+    @event_priority(-100)  # after every other plugin (and the search index) has written its files
+    def _swap_in(self, *, config):
         if self._real_site_dir is None:
             return
         staging, real = Path(config.site_dir), self._real_site_dir
@@ -192,6 +217,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             real.rename(old)
         staging.rename(real)
         shutil.rmtree(old, ignore_errors=True)
+
+    # index first, swap the finished site in last
+    on_post_build = CombinedEvent(_index_search, _swap_in)
 
     def on_build_error(self, *, error):
         if self._real_site_dir is not None:
