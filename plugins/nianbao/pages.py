@@ -16,11 +16,32 @@ from .figures import compare_figures, key_figures
 from .indexes import all_years, descendants, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
 from .model import Report, Site, Unit
-from .render import build_table_view, render
+from .render import render, render_table
 
 Link = Callable[[str], str]
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+
+
+class Stash:
+    """Generated HTML kept out of Markdown: a placeholder paragraph stands in for each block and is
+    replaced after conversion (Markdown's raw-HTML parsing of large tables dominated build time)."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+
+    def add(self, html: str) -> str:
+        self.blocks.append(html)
+        return f"nianbaoblock{len(self.blocks) - 1}x"
+
+    def restore(self, html: str) -> str:
+        if not self.blocks:
+            return html
+        return re.sub(r"<p>nianbaoblock(\d+)x</p>", lambda m: self.blocks[int(m[1])], html)
+
+
+def _block(stash: Stash | None, html: str) -> str:
+    return stash.add(html) if stash is not None else html
 
 
 def strip_comments(markdown: str) -> str:
@@ -107,7 +128,7 @@ def ancestors(site: Site, unit: Unit) -> list[Unit]:
     return list(reversed(out))
 
 
-def breadcrumbs(site: Site, unit: Unit | None, link: Link, tail: str | None = None) -> str:
+def breadcrumbs(site: Site, unit: Unit | None, link: Link, tail: str | None = None, stash: Stash | None = None) -> str:
     items = [("首页", link(HOME_URI))]
     if unit:
         for a in ancestors(site, unit):
@@ -115,7 +136,7 @@ def breadcrumbs(site: Site, unit: Unit | None, link: Link, tail: str | None = No
         items.append((unit.name, link(unit_uri(unit.id)) if tail else None))
     if tail:
         items.append((tail, None))
-    return render("breadcrumbs.html", items=items)
+    return _block(stash, render("breadcrumbs.html", items=items))
 
 
 # ----------------------------------------------------------------------------------------- report
@@ -130,31 +151,33 @@ def check_summary(issues: list[Issue]) -> dict:
     }
 
 
-def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def report_markdown(
+    site: Site, report: Report, issues: list[Issue], link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     """The whole report page: title, 信息公开 block, 数据核验, key figures, then sections 一 to 六."""
     unit = site.units.get(report.unit)
     title = report_title(site, report)
     prev = site.report(report.unit, report.year - 1)
     years = site.years_of(report.unit)
     parts: list[str] = [f"# {title}", ""]
-    parts += [breadcrumbs(site, unit, link, f"{report.year}年"), ""]
+    parts += [breadcrumbs(site, unit, link, f"{report.year}年", stash=stash), ""]
     parts += [
-        render(
+        _block(stash, render(
             "report_meta.html",
             user_dirs,
             meta=report.meta,
             unit=unit,
             year=report.year,
             format=report.format,
-        ),
+        )),
         "",
-        render("report_check.html", user_dirs, check=check_summary(issues), data_path=report.data_path),
+        _block(stash, render("report_check.html", user_dirs, check=check_summary(issues), data_path=report.data_path)),
         "",
     ]
     figures = key_figures(report)
     changes = compare_figures(report, prev) if prev else None
     parts += [
-        render(
+        _block(stash, render(
             "report_figures.html",
             user_dirs,
             figures=figures,
@@ -162,7 +185,7 @@ def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link,
             year=report.year,
             prev_year=prev.year if prev else None,
             prev_url=link(report_uri(report.unit, prev.year)) if prev else None,
-        ),
+        )),
         "",
     ]
     n = report.narrative
@@ -174,10 +197,9 @@ def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link,
             parts += [f"## {section.heading}", ""]
             t = report.table(section.table)
             if t is None:
-                parts += [render("missing.html", user_dirs, what=f"统计表 {tdef.id}"), ""]
+                parts += [_block(stash, render("missing.html", user_dirs, what=f"统计表 {tdef.id}")), ""]
             else:
-                view = build_table_view(tdef, t)
-                parts += [render("table.html", user_dirs, view=view), ""]
+                parts += [_block(stash, render_table(tdef, t, user_dirs=user_dirs)), ""]
             continue
         s = n.section(section.ordinal) if n else None
         parts += [f"## {s.heading if s else section.heading}", ""]
@@ -185,17 +207,17 @@ def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link,
         if body:
             parts += [body, ""]
         else:
-            parts += [render("missing.html", user_dirs, what="本部分正文"), ""]
+            parts += [_block(stash, render("missing.html", user_dirs, what="本部分正文")), ""]
     others = [y for y in years if y != report.year]
     parts += [
-        render(
+        _block(stash, render(
             "report_years.html",
             user_dirs,
             unit=unit,
             unit_url=link(unit_uri(report.unit)),
             years=[(y, link(report_uri(report.unit, y)), y == report.year) for y in years],
             others=others,
-        ),
+        )),
         "",
     ]
     return "\n".join(parts)
@@ -205,7 +227,7 @@ def report_markdown(site: Site, report: Report, issues: list[Issue], link: Link,
 
 
 def unit_markdown(
-    site: Site, unit: Unit, link: Link, issues_by_report: dict | None = None, user_dirs: tuple[str, ...] = ()
+    site: Site, unit: Unit, link: Link, issues_by_report: dict | None = None, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
 ) -> str:
     years = site.years_of(unit.id)
     rows = []
@@ -226,9 +248,9 @@ def unit_markdown(
         [
             f"# {unit.full_name}",
             "",
-            breadcrumbs(site, unit, link),
+            breadcrumbs(site, unit, link, stash=stash),
             "",
-            render(
+            _block(stash, render(
                 "unit.html",
                 user_dirs,
                 unit=unit,
@@ -240,13 +262,15 @@ def unit_markdown(
                 chart=applications_chart(series, "nb-chart-apps") if series else None,
                 rollups=rollups,
                 formats={fid: f"{fid}年格式" for fid in ("2021", "2019")},
-            ),
+            )),
             "",
         ]
     )
 
 
-def units_markdown(site: Site, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def units_markdown(
+    site: Site, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     def tree(parent: str | None, depth: int) -> list[dict]:
         out = []
         for u in site.children_of(parent):
@@ -255,11 +279,13 @@ def units_markdown(site: Site, link: Link, user_dirs: tuple[str, ...] = ()) -> s
         return out
 
     return "\n".join(
-        ["# 单位一览", "", render("units.html", user_dirs, tree=tree(None, 0)), ""]
+        ["# 单位一览", "", _block(stash, render("units.html", user_dirs, tree=tree(None, 0))), ""]
     )
 
 
-def home_markdown(site: Site, link: Link, intro: str = "", user_dirs: tuple[str, ...] = ()) -> str:
+def home_markdown(
+    site: Site, link: Link, intro: str = "", user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     years = all_years(site)
     latest = years[-1] if years else None
     glance = None
@@ -283,7 +309,7 @@ def home_markdown(site: Site, link: Link, intro: str = "", user_dirs: tuple[str,
         [
             intro.strip() if intro.strip() else "# 政府信息公开工作年度报告",
             "",
-            render(
+            _block(stash, render(
                 "home.html",
                 user_dirs,
                 glance=glance,
@@ -292,21 +318,25 @@ def home_markdown(site: Site, link: Link, intro: str = "", user_dirs: tuple[str,
                 units_url=link(UNITS_URI),
                 years_url=link(YEARS_URI),
                 status_url=link(STATUS_URI),
-            ),
+            )),
             "",
         ]
     )
 
 
-def years_markdown(site: Site, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def years_markdown(
+    site: Site, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     items = []
     for y in reversed(all_years(site)):
         n = sum(1 for (_u, yy) in site.reports if yy == y)
         items.append({"year": y, "url": link(year_uri(y)), "count": n})
-    return "\n".join(["# 年度对比", "", render("years.html", user_dirs, items=items, units=len(site.units)), ""])
+    return "\n".join(["# 年度对比", "", _block(stash, render("years.html", user_dirs, items=items, units=len(site.units))), ""])
 
 
-def year_markdown(site: Site, year: int, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def year_markdown(
+    site: Site, year: int, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     view = year_view(site, year)
     rows = [{"row": r, "url": link(report_uri(r.unit.id, year)), "unit_url": link(unit_uri(r.unit.id))} for r in view.rows]
     totals = [{"total": t, "url": link(rollup_uri(t.parent.id, year))} for t in view.totals]
@@ -320,9 +350,9 @@ def year_markdown(site: Site, year: int, link: Link, user_dirs: tuple[str, ...] 
         [
             f"# {year}年度各单位年报对比",
             "",
-            breadcrumbs(site, None, link, f"{year}年度"),
+            breadcrumbs(site, None, link, f"{year}年度", stash=stash),
             "",
-            render(
+            _block(stash, render(
                 "year.html",
                 user_dirs,
                 view=view,
@@ -331,18 +361,20 @@ def year_markdown(site: Site, year: int, link: Link, user_dirs: tuple[str, ...] 
                 groups=groups,
                 missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in view.missing],
                 years=[(y, link(year_uri(y)), y == year) for y in all_years(site)],
-            ),
+            )),
             "",
         ]
     )
 
 
-def rollup_markdown(site: Site, parent_id: str, year: int, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def rollup_markdown(
+    site: Site, parent_id: str, year: int, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     ro = rollup(site, parent_id, year)
     parent = site.units[parent_id]
-    parts = [f"# {rollup_title(parent, year)}", "", breadcrumbs(site, parent, link, f"{year}年汇总"), ""]
+    parts = [f"# {rollup_title(parent, year)}", "", breadcrumbs(site, parent, link, f"{year}年汇总", stash=stash), ""]
     parts += [
-        render(
+        _block(stash, render(
             "rollup.html",
             user_dirs,
             ro=ro,
@@ -350,19 +382,20 @@ def rollup_markdown(site: Site, parent_id: str, year: int, link: Link, user_dirs
             missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in ro.missing],
             excluded=[{"unit": u, "why": why, "url": link(report_uri(u.id, year))} for u, why in ro.excluded],
             year_url=link(year_uri(year)),
-        ),
+        )),
         "",
     ]
     for section in ro.format.sections:
         if section.kind == "table":
             tdef = ro.format.table(section.table)
-            view = build_table_view(tdef, ro.tables[section.table], f"r{tdef.id.lower()}")
-            view.caption = f"{tdef.title}（汇总）"
-            parts += [f"## {section.heading}", "", render("table.html", user_dirs, view=view), ""]
+            html = render_table(tdef, ro.tables[section.table], f"r{tdef.id.lower()}", f"{tdef.title}（汇总）", user_dirs)
+            parts += [f"## {section.heading}", "", _block(stash, html), ""]
     return "\n".join(parts)
 
 
-def status_markdown(site: Site, issues_by_report: dict, link: Link, user_dirs: tuple[str, ...] = ()) -> str:
+def status_markdown(
+    site: Site, issues_by_report: dict, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+) -> str:
     m = status_matrix(site, issues_by_report)
     rows = []
     for unit, cells in m.rows:
@@ -378,7 +411,7 @@ def status_markdown(site: Site, issues_by_report: dict, link: Link, user_dirs: t
             }
         )
     return "\n".join(
-        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况"), "", render("status.html", user_dirs, m=m, rows=rows), ""]
+        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况", stash=stash), "", _block(stash, render("status.html", user_dirs, m=m, rows=rows)), ""]
     )
 
 
@@ -386,9 +419,9 @@ def notice_html(text: str, user_dirs: tuple[str, ...] = ()) -> str:
     return render("notice.html", user_dirs, text=text)
 
 
-def search_markdown(root: str, user_dirs: tuple[str, ...] = ()) -> str:
+def search_markdown(root: str, user_dirs: tuple[str, ...] = (), stash: Stash | None = None) -> str:
     """The search page. ``root`` is the relative URL of the site root from this page."""
-    return "\n".join(["# 搜索", "", render("search.html", user_dirs, root=root), ""])
+    return "\n".join(["# 搜索", "", _block(stash, render("search.html", user_dirs, root=root)), ""])
 
 
 def _attr(v: str) -> str:

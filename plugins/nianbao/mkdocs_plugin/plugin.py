@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -20,6 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
+from ..searchindex import SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
 
@@ -48,6 +47,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self.issues = []
         self.by_report = {}
         self.specs: dict[str, P.PageSpec] = {}
+        self._stashes: dict[str, P.Stash] = {}  # generated HTML per page, restored after Markdown
         self._real_site_dir = None
         self._counter = None
 
@@ -144,25 +144,26 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return target.url_relative_to(page.file) if target else "#"
 
         site, ud = self.site, self.user_dirs
+        stash = self._stashes[page.file.src_uri] = P.Stash()
         if spec.kind == "report":
             report = site.reports[(spec.unit, spec.year)]
-            md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud)
+            md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud, stash)
         elif spec.kind == "unit":
-            md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud)
+            md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud, stash)
         elif spec.kind == "units":
-            md = P.units_markdown(site, link, ud)
+            md = P.units_markdown(site, link, ud, stash)
         elif spec.kind == "years":
-            md = P.years_markdown(site, link, ud)
+            md = P.years_markdown(site, link, ud, stash)
         elif spec.kind == "year":
-            md = P.year_markdown(site, spec.year, link, ud)
+            md = P.year_markdown(site, spec.year, link, ud, stash)
         elif spec.kind == "rollup":
-            md = P.rollup_markdown(site, spec.unit, spec.year, link, ud)
+            md = P.rollup_markdown(site, spec.unit, spec.year, link, ud, stash)
         elif spec.kind == "status":
-            md = P.status_markdown(site, self.by_report, link, ud)
+            md = P.status_markdown(site, self.by_report, link, ud, stash)
         elif spec.kind == "home":
-            md = P.home_markdown(site, link, markdown, ud)
+            md = P.home_markdown(site, link, markdown, ud, stash)
         elif spec.kind == "search":
-            md = P.search_markdown(link(P.HOME_URI), ud)
+            md = P.search_markdown(link(P.HOME_URI), ud, stash)
         else:  # pragma: no cover - every kind is handled above
             md = markdown
         return md
@@ -171,6 +172,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if not self.config.enabled:
             return html
         spec = self.specs.get(page.file.src_uri)
+        stash = self._stashes.pop(page.file.src_uri, None)
+        if stash is not None:
+            html = stash.restore(html)
         if self.config.search_enabled and spec is not None and spec.kind in P.INDEXED_KINDS:
             html = P.search_wrap(html, P.search_attributes(self.site, spec))
         if self.config.notice:
@@ -189,13 +193,10 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         """Pagefind indexes the (staged) site; a failure fails the build, so nothing is published."""
         if not self.config.enabled or not self.config.search_enabled:
             return
-        p = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--output-subdir", "pagefind", "--quiet"],
-            capture_output=True,
-            text=True,
-        )
-        if p.returncode != 0:
-            raise PluginError(f"Pagefind 建立搜索索引失败：{(p.stderr or p.stdout).strip()[-2000:]}")
+        try:
+            run_pagefind(config.site_dir)
+        except SearchIndexError as e:
+            raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
 
     # ------------------------------------------------------------------------------- atomic output
 
