@@ -40,10 +40,17 @@ def report_to_canonical(report: Report) -> dict:
             for row in tdef.rows
             if row.key in t.rows
         }
-        units = {row.key: t.rows[row.key][c.key].unit_raw for row in tdef.rows if row.key in t.rows for c in row.columns}
-        cell_units = {k: v for k, v in units.items() if v}
-        if cell_units and tid == "T2":
-            out.setdefault("cell_units", {})[tid] = cell_units
+        # a unit written in a cell that the column header does not fix ("251000元" under 采购总金额, "15000元"
+        # under 万元): kept, since the number alone would be misread
+        cell_units = {
+            f"{row.key}.{c.key}": t.rows[row.key][c.key].unit_raw
+            for row in tdef.rows
+            if row.key in t.rows
+            for c in row.columns
+            if t.rows[row.key][c.key].unit_raw and t.rows[row.key][c.key].unit_raw != c.unit
+        }
+        if cell_units:
+            out.setdefault("cell_units", {})[tdef.json_key] = cell_units
         extras = {e.key: cell_value(t.rows[e.key][e.columns[0].key]) for e in tdef.extras if e.key in t.rows}
         if extras:
             out.setdefault("extras", {})[tdef.json_key] = extras

@@ -164,6 +164,22 @@ def cmd_import(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_export(args) -> int:
+    from .export import site_files, write_files
+    from .issues import has_errors
+
+    root = _site_root(args.root, args.data_dir)
+    result, issues = check_site(root, args.data_dir, args.content_dir)
+    if has_errors(issues):
+        print(format_text([i for i in issues if i.severity.value == "error"], root), file=sys.stderr)
+        raise CliError("数据有错误，未导出（先运行 nianbao validate 改正）")
+    out = Path(args.out)
+    files = site_files(result.site)
+    write_files(files, out)
+    print(f"已导出 {len(files)} 个文件到 {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告：校验、新建、查看")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -194,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--force", action="store_true", help="覆盖已有文件")
     im.add_argument("--dry-run", action="store_true", help="只显示识别结果，不写文件")
     im.set_defaults(func=cmd_import)
+
+    ex = sub.add_parser("export", parents=[common], help="导出开放数据（JSON、CSV、XLSX、JSON Schema）")
+    ex.add_argument("--out", required=True, help="输出目录")
+    ex.set_defaults(func=cmd_export)
 
     s = sub.add_parser("show", parents=[common], help="显示一份年报的数据")
     s.add_argument("unit")

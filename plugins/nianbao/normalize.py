@@ -53,6 +53,8 @@ def parse_cell(text: str | None) -> ParsedCell:
     """Read a cell's text. ``None`` (a YAML null or a missing cell) and whitespace are blank."""
     if text is None:
         return ParsedCell(CellKind.BLANK)
+    if text.isascii() and text.isdigit():  # the common case: a plain count
+        return ParsedCell(CellKind.NUMBER, int(text))
     raw = text
     s = text.strip().replace("\u00a0", "").replace("\u3000", "")
     if not s:

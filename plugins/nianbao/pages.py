@@ -73,6 +73,8 @@ HOME_URI = "index.md"
 YEARS_URI = "years/index.md"
 STATUS_URI = "status/index.md"
 SEARCH_URI = "search/index.md"
+DATA_URI = "data/index.md"
+DEFAULT_LICENCE = "本站数据来自依法主动公开的政府信息，可以自由下载、复制、使用和传播；使用时请注明来源（发布机构和本网站）。"
 
 # pages whose content goes into the search index (reports and the index pages that name units and years)
 INDEXED_KINDS = ("report", "unit", "units", "years", "year")
@@ -101,6 +103,7 @@ def site_pages(site: Site) -> list[PageSpec]:
         PageSpec(YEARS_URI, "years", "年度对比"),
         PageSpec(STATUS_URI, "status", "发布情况"),
         PageSpec(SEARCH_URI, "search", "搜索"),
+        PageSpec(DATA_URI, "data", "数据下载"),
     ]
     for u in site.units.values():
         pages.append(PageSpec(unit_uri(u.id), "unit", u.full_name, unit=u.id))
@@ -152,7 +155,8 @@ def check_summary(issues: list[Issue]) -> dict:
 
 
 def report_markdown(
-    site: Site, report: Report, issues: list[Issue], link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+    site: Site, report: Report, issues: list[Issue], link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None,
+    downloads: str | None = None,
 ) -> str:
     """The whole report page: title, 信息公开 block, 数据核验, key figures, then sections 一 to 六."""
     unit = site.units.get(report.unit)
@@ -208,6 +212,13 @@ def report_markdown(
             parts += [body, ""]
         else:
             parts += [_block(stash, render("missing.html", user_dirs, what="本部分正文")), ""]
+    if downloads is not None:
+        root = link(HOME_URI)
+        parts += [
+            _block(stash, render("report_downloads.html", user_dirs, base=f"{root}data/reports/{report.unit}/{report.year}",
+                                 data_url=link(DATA_URI), licence=downloads)),
+            "",
+        ]
     others = [y for y in years if y != report.year]
     parts += [
         _block(stash, render(
@@ -452,3 +463,41 @@ def search_wrap(html: str, attrs: dict[str, list[str]]) -> str:
     tags = "".join(f'<span data-pagefind-filter="{escape(f)}"></span>' for f in attrs["filters"])
     tags += "".join(f'<span data-pagefind-meta="{escape(m)}"></span>' for m in attrs["meta"])
     return f'<div data-pagefind-body>{tags}{html}</div>'
+
+
+def data_markdown(
+    site: Site, link: Link, files: list, licence: str, revisions: list[dict], user_dirs: tuple[str, ...] = (),
+    stash: Stash | None = None,
+) -> str:
+    from .formats import FORMAT_IDS, get_format
+
+    formats = []
+    for fid in FORMAT_IDS:
+        fmt = get_format(fid)
+        tables = []
+        for section in fmt.sections:
+            if section.kind == "table":
+                tdef = fmt.table(section.table)
+                tables.append({"tdef": tdef, "rows": [(r, c) for r in tdef.rows for c in r.columns]})
+        formats.append({"fmt": fmt, "tables": tables})
+    shown = [{"path": f.path, "description": f.description, "size": _size(len(f.data))} for f in files]
+    revs = [{**r, "url": link(report_uri(r["unit"], r["year"]))} for r in revisions]
+    return "\n".join(
+        ["# 数据下载", "", breadcrumbs(site, None, link, "数据下载", stash=stash), "",
+         _block(stash, render("data.html", user_dirs, root=link(HOME_URI), files=shown, formats=formats, revisions=revs,
+                              licence=licence, report_count=len(site.reports))), ""]
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(n / 1e3, 0.1):.1f} KB"
+
+
+def revisions(site: Site) -> list[dict]:
+    """Reports whose figures were revised after first publication, from their revision notes."""
+    out = []
+    for key in sorted(site.reports):
+        r = site.reports[key]
+        for d, note in r.meta.revisions:
+            out.append({"unit": r.unit, "year": r.year, "date": d.isoformat(), "note": note})
+    return sorted(out, key=lambda x: (x["date"], x["unit"], x["year"]), reverse=True)

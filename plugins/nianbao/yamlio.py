@@ -14,13 +14,18 @@ import yaml
 from .issues import ERROR, Issue
 from .model import Location
 
-try:  # libyaml is much faster; the pure-Python composer gives the same nodes
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+# The *base* loaders: no implicit tag resolution (nianbao reads every scalar's text itself), which
+# also spares a Python-level resolver call per scalar. libyaml's composer when available.
+_BASE = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Loader(_BASE):  # type: ignore[misc, valid-type]
+    def resolve(self, kind, value, implicit):  # noqa: D102 - tags are never used
+        return _TAGS[kind]
 
 MappingNode, SequenceNode, ScalarNode = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
-NULL_TAG = "tag:yaml.org,2002:null"
+NULL_PLAIN = frozenset({"", "~", "null", "Null", "NULL"})  # YAML's null, when written plainly
 
 
 @dataclass
@@ -35,7 +40,7 @@ def loc(path: str, node: yaml.Node) -> Location:
 
 def is_null(node: yaml.Node) -> bool:
     """A YAML null written plainly (``~``, ``null`` or nothing), not a quoted string."""
-    return isinstance(node, ScalarNode) and not node.style and node.tag == NULL_TAG
+    return isinstance(node, ScalarNode) and not node.style and node.value in NULL_PLAIN
 
 
 def scalar_text(node: yaml.Node) -> str | None:

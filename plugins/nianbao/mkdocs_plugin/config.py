@@ -26,6 +26,10 @@ class NianbaoConfig(base.Config):
     # search: Pagefind (Chinese segmentation) indexes the built site at the end of every build
     search_enabled = c.Type(bool, default=True)
 
+    # open data: JSON, CSV and XLSX written into <site>/data/ on every build
+    export_enabled = c.Type(bool, default=True)
+    export_licence = c.Optional(c.Type(str))
+
     # templates: a folder searched before the package's own templates (override by path)
     templates_dir = c.Optional(c.Type(str))
 

@@ -18,6 +18,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
+from ..export import site_files as export_site_files
+from ..export import write_files
 from ..searchindex import SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
@@ -48,6 +50,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self.by_report = {}
         self.specs: dict[str, P.PageSpec] = {}
         self._stashes: dict[str, P.Stash] = {}  # generated HTML per page, restored after Markdown
+        self._exports = None  # the open-data files of this build, made once
         self._real_site_dir = None
         self._counter = None
 
@@ -80,6 +83,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 {"单位一览": P.UNITS_URI},
                 {"年度对比": P.YEARS_URI},
                 {"发布情况": P.STATUS_URI},
+                {"数据下载": P.DATA_URI},
             ]
             # reports are reached from index pages, not listed in the nav: say so quietly
             config.validation.nav.omitted_files = logging.DEBUG
@@ -147,7 +151,10 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         stash = self._stashes[page.file.src_uri] = P.Stash()
         if spec.kind == "report":
             report = site.reports[(spec.unit, spec.year)]
-            md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud, stash)
+            licence = (self.config.export_licence or P.DEFAULT_LICENCE) if self.config.export_enabled else None
+            md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud, stash, downloads=licence)
+            if licence is not None:
+                page.meta["nianbao_alternate"] = f"{link(P.HOME_URI)}data/reports/{report.unit}/{report.year}.json"
         elif spec.kind == "unit":
             md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud, stash)
         elif spec.kind == "units":
@@ -162,6 +169,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             md = P.status_markdown(site, self.by_report, link, ud, stash)
         elif spec.kind == "home":
             md = P.home_markdown(site, link, markdown, ud, stash)
+        elif spec.kind == "data":
+            md = P.data_markdown(site, link, self._export_files(), self.config.export_licence or P.DEFAULT_LICENCE,
+                                 P.revisions(site), ud, stash)
         elif spec.kind == "search":
             md = P.search_markdown(link(P.HOME_URI), ud, stash)
         else:  # pragma: no cover - every kind is handled above
@@ -187,6 +197,17 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         return server
 
     # ------------------------------------------------------------------------------- search index
+
+    def _export_files(self):
+        if self._exports is None:
+            self._exports = export_site_files(self.site)
+        return self._exports
+
+    @event_priority(10)
+    def _write_exports(self, *, config):
+        if self.config.enabled and self.config.export_enabled and self.site is not None:
+            write_files(self._export_files(), Path(config.site_dir) / "data")
+        self._exports = None
 
     @event_priority(0)
     def _index_search(self, *, config):
@@ -220,7 +241,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         shutil.rmtree(old, ignore_errors=True)
 
     # index first, swap the finished site in last
-    on_post_build = CombinedEvent(_index_search, _swap_in)
+    on_post_build = CombinedEvent(_write_exports, _index_search, _swap_in)
 
     def on_build_error(self, *, error):
         if self._real_site_dir is not None:

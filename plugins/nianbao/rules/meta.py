@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from ..formats import format_for_year
 from ..issues import ERROR, INFO, WARNING, Issue
@@ -134,12 +135,13 @@ SIMILARITY_THRESHOLD = 0.85
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-def shingles(text: str, n: int = SHINGLE) -> set[str]:
+@lru_cache(maxsize=4096)  # each narrative is compared as this year's and as next year's
+def shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
     """Character n-grams of the text with whitespace and punctuation removed and digits masked
     (a new year's dates and counts alone do not make a report new)."""
     t = _NOT_TEXT.sub("", re.sub(r"<!--.*?-->", "", text, flags=re.S))
     t = re.sub(r"\d", "0", t)
-    return {t[i : i + n] for i in range(max(0, len(t) - n + 1))}
+    return frozenset(t[i : i + n] for i in range(max(0, len(t) - n + 1)))
 
 
 def similarity(a: str, b: str) -> float:

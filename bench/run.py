@@ -1,0 +1,225 @@
+"""The benchmark: nianbao against bare Material for MkDocs on the same pages, at several sizes.
+
+    python bench/run.py [--sizes 500,1000,2000,10000] [--b-max 2000] [--out bench/out] [--query 政策解读]
+
+For each N (reports): generates the synthetic corpus (bench/generate.py), then builds and measures
+  nianbao      the full build: validation, report pages, indexes, roll-ups, Pagefind search
+  (a) floor    bare Material, the same N pages as plain Markdown, nav = home only, no search
+  (b) user     bare Material, auto nav with navigation.prune and `search: lang: zh` (N <= --b-max)
+  (c) search   the floor plus Material's `search: lang: zh` (to isolate the cost of its search)
+recording wall time, peak memory, output size, one report page's HTML size, the search index size
+and the bytes a browser downloads for one query (Chromium, when /usr/bin/chromium exists).
+Writes OUT/results.json, bench/results.md and bench/plot.svg. Each build runs in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PLAIN_CONFIGS = {
+    "a": "site_name: 基准（虚构）\ntheme:\n  name: material\n  language: zh\n  font: false\nnav:\n  - index.md\nplugins: []\nvalidation:\n  nav:\n    omitted_files: ignore\n",
+    "b": "site_name: 基准（虚构）\ntheme:\n  name: material\n  language: zh\n  font: false\n  features:\n    - navigation.prune\nplugins:\n  - search:\n      lang: zh\n",
+    "c": "site_name: 基准（虚构）\ntheme:\n  name: material\n  language: zh\n  font: false\nnav:\n  - index.md\nplugins:\n  - search:\n      lang: zh\nvalidation:\n  nav:\n    omitted_files: ignore\n",
+}
+
+
+def dir_size(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
+
+
+def build(config: Path, out: Path) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    p = subprocess.run(
+        [sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)],
+        capture_output=True, text=True, env=env,
+    )
+    r = json.loads(p.stdout)
+    if r["returncode"] != 0:
+        raise SystemExit(f"build failed: {config}\n{r['stderr']}")
+    return r
+
+
+def query_bytes(site: Path, kind: str, query: str) -> int | None:
+    """Bytes the browser downloads from opening the search to the first results."""
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    total = 0
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                   args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+            pg = b.new_page(viewport={"width": 1280, "height": 900})
+            if kind == "pagefind":
+                pg.goto(base + "/search/")
+                sizes = []
+                pg.on("response", lambda r: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                pg.wait_for_selector(".pagefind-ui__search-input")
+                pg.fill(".pagefind-ui__search-input", query)
+                pg.wait_for_selector(".pagefind-ui__result-link", timeout=60000)
+                pg.wait_for_load_state("networkidle")
+                # the search bundle itself is loaded with the page: count it too
+                base_files = [base + "/pagefind/pagefind-ui.js", base + "/pagefind/pagefind-ui.css"]
+                total = sum(s for u, s in sizes if "/pagefind/" in u) + sum((site / u[len(base) + 1:]).stat().st_size for u in base_files)
+            else:
+                sizes = []
+                pg.on("response", lambda r: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                pg.goto(base + "/")
+                pg.wait_for_load_state("networkidle")
+                before = {u for u, _ in sizes}
+                pg.fill("input.md-search__input", query)  # visible in the header at desktop width
+                pg.wait_for_selector(".md-search-result__item", timeout=180000)
+                pg.wait_for_load_state("networkidle")
+                total = sum(s for u, s in sizes if u not in before or "search" in u or "lunr" in u)
+            b.close()
+    finally:
+        httpd.shutdown()
+    return total
+
+
+def run(sizes: list[int], b_max: int, out: Path, query: str) -> list[dict]:
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in sizes:
+        print(f"== {n} reports", flush=True)
+        info = generate(out / f"n{n}", n)
+        row: dict = {"reports": n}
+        site_out = out / f"n{n}-site"
+        r = build(info["site"] / "mkdocs.yml", site_out)
+        row["nianbao"] = {**r, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
+                          "index": dir_size(site_out / "pagefind"), "query_bytes": query_bytes(site_out, "pagefind", query)}
+        pf = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-m", "pagefind", "--site", str(site_out),
+                             "--output-subdir", "pagefind-bench", "--quiet"], capture_output=True, text=True)
+        row["nianbao"]["pagefind_seconds"] = json.loads(pf.stdout)["seconds"]
+        shutil.rmtree(site_out / "pagefind-bench", ignore_errors=True)
+        print("  nianbao", row["nianbao"]["seconds"], "s; pagefind", row["nianbao"]["pagefind_seconds"], "s", flush=True)
+        shutil.rmtree(info["site"], ignore_errors=True)
+        for key in ("a", "b", "c"):
+            if key == "b" and n > b_max:
+                continue
+            cfg = info["plain"] / f"mkdocs-{key}.yml"
+            cfg.write_text(PLAIN_CONFIGS[key], encoding="utf-8")
+            dest = out / f"n{n}-{key}"
+            r = build(cfg, dest)
+            page = dest / "t00000-2021/index.html"
+            entry = {**r, "size": dir_size(dest), "page": page.stat().st_size if page.exists() else None}
+            if key in ("b", "c"):
+                entry["index"] = (dest / "search/search_index.json").stat().st_size
+                entry["query_bytes"] = query_bytes(dest, "material", query) if key == "c" else None
+            row[key] = entry
+            print(f"  ({key})", r["seconds"], "s", flush=True)
+            shutil.rmtree(dest, ignore_errors=True)
+        shutil.rmtree(site_out, ignore_errors=True)
+        shutil.rmtree(info["plain"], ignore_errors=True)
+        results.append(row)
+        (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return results
+
+
+def mb(b) -> str:
+    return "—" if b is None else f"{b / 1e6:.1f} MB"
+
+
+def kb(b) -> str:
+    return "—" if b is None else f"{b / 1e3:.0f} KB"
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| 报告数 | nianbao 完整生成 | 每份报告 | 峰值内存 | 网站大小 | 报告页 HTML | (a) 底线 | nianbao/(a) | (b) 常规配置 | nianbao/(b) | (b) 报告页 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        n, a, b = r["nianbao"], r["a"], r.get("b")
+        lines.append(
+            f"| {r['reports']} | {n['seconds']:.1f} s | {n['seconds'] / r['reports'] * 1000:.1f} ms | {n['peak_rss_mb']:.0f} MB | {mb(n['size'])} | "
+            f"{kb(n['page'])} | {a['seconds']:.1f} s | {n['seconds'] / a['seconds']:.2f} | "
+            + (f"{b['seconds']:.1f} s | {n['seconds'] / b['seconds']:.2f} | {kb(b['page'])} |" if b else "— | — | — |")
+        )
+    lines += [
+        "",
+        "| 报告数 | Pagefind 建索引 | Pagefind 索引大小 | Pagefind 一次查询下载 | Material zh 搜索建索引 | Material 索引大小 | Material 一次查询下载 |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        n, c, a = r["nianbao"], r["c"], r["a"]
+        pf_time = n.get("pagefind_seconds")
+        lines.append(
+            f"| {r['reports']} | {('%.1f s' % pf_time) if pf_time else '见注'} | {mb(n['index'])} | {kb(n['query_bytes'])} | "
+            f"{max(c['seconds'] - a['seconds'], 0):.1f} s | {mb(c['index'])} | {kb(c['query_bytes'])} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(results: list[dict]) -> str:
+    """Time and site size against N, as a small static SVG."""
+    W, H, L, B, T, R = 640, 300, 56, 40, 20, 150
+    xs = [r["reports"] for r in results]
+    series = {"nianbao": "#0072B2", "a": "#009E73", "b": "#D55E00"}
+    names = {"nianbao": "nianbao 完整生成", "a": "(a) Material 底线", "b": "(b) Material 常规配置"}
+    ymax = max(max(r[k]["seconds"] for k in series if k in r) for r in results) * 1.1
+    xmax = max(xs) * 1.05
+    X = lambda v: L + (W - L - R) * v / xmax  # noqa: E731
+    Y = lambda v: T + (H - T - B) * (1 - v / ymax)  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" font-size="12" role="img" aria-labelledby="t d">',
+           '<title id="t">生成时间与报告数</title>',
+           '<desc id="d">' + "；".join(f"{r['reports']} 份：nianbao {r['nianbao']['seconds']:.0f} 秒，底线 {r['a']['seconds']:.0f} 秒" for r in results) + "</desc>",
+           f'<rect width="{W}" height="{H}" fill="#fff"/>',
+           f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="#000"/><line x1="{L}" y1="{T}" x2="{L}" y2="{H - B}" stroke="#000"/>',
+           f'<text x="{(W - R + L) / 2}" y="{H - 8}" text-anchor="middle">报告数</text>',
+           f'<text x="14" y="{T + 10}">秒</text>']
+    for v in xs:
+        out.append(f'<text x="{X(v):.0f}" y="{H - B + 16}" text-anchor="middle">{v}</text>')
+    for k in range(5):
+        v = ymax * k / 4
+        out.append(f'<text x="{L - 6}" y="{Y(v) + 4:.0f}" text-anchor="end">{v:.0f}</text>')
+    for i, (key, colour) in enumerate(series.items()):
+        pts = [(X(r["reports"]), Y(r[key]["seconds"])) for r in results if key in r]
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}"/>')
+        out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in pts]
+        out.append(f'<rect x="{W - R + 10}" y="{T + 20 * i}" width="12" height="12" fill="{colour}"/><text x="{W - R + 28}" y="{T + 20 * i + 11}">{names[key]}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="500,1000,2000,10000")
+    ap.add_argument("--b-max", type=int, default=2000)
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--query", default="政策解读")
+    a = ap.parse_args(argv)
+    results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query)
+    (HERE / "results.md").write_text(table(results) + "\n", encoding="utf-8")
+    (HERE / "plot.svg").write_text(plot(results), encoding="utf-8")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""Open data: every report and the whole portal as JSON, CSV and XLSX, with JSON Schemas.
+
+Everything here is deterministic (same input, same bytes) and exact (decimals are written from
+their Decimal text, never through binary floating point). CSV files are UTF-8 with a BOM so Excel
+on a Chinese Windows machine opens them with the Chinese headers intact; pandas and R read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..canonical import dumps, report_to_canonical
+from ..formats import FORMAT_IDS, TableDef, get_format
+from ..model import CellKind, Report, Site
+from .schemas import canonical_schema, datafile_schema
+
+BOM = "\ufeff"
+TABLE_IDS = ("T2", "T3", "T4")
+LONG_COLUMNS = [
+    "unit_id", "unit_name", "parent_id", "parent_name", "year", "format", "table", "row_key", "row_label",
+    "column_key", "column_label", "value", "unit_of_measure", "cell_kind",
+]
+# the workbook's long-format sheet: one row per cell. Beyond this (about 450 reports) it would be slow
+# to write and, past ~5,000 reports, over Excel's 1,048,576-row limit: the sheet then points to the CSV
+LONG_SHEET_MAX_ROWS = 100_000
+LONG_HEADER_ZH = ["单位标识", "单位名称", "上级标识", "上级名称", "年度", "格式", "表", "行键", "行名", "列键", "列名", "值", "计量单位", "单元格类型"]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: str  # relative to the export root, '/'-separated
+    data: bytes
+    description: str
+
+
+def report_base(report: Report) -> str:
+    return f"reports/{report.unit}/{report.year}"
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def _csv(rows: list[list], header: list[str] | None = None) -> bytes:
+    """CSV bytes; the csv module writes str and int as they are and None as empty, so only Decimals
+    need converting (to their exact text)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if header:
+        w.writerow(header)
+    w.writerows([_text(v) if isinstance(v, Decimal) else v for v in r] for r in rows)
+    return (BOM + buf.getvalue()).encode("utf-8")
+
+
+# ------------------------------------------------------------------------------------ per report
+
+
+def table_csv(tdef: TableDef, report: Report) -> bytes:
+    """One table in its official layout, as printed (merged labels repeated on every row)."""
+    t = report.table(tdef.id)
+    cell = lambda row, col: (t.rows.get(row, {}).get(col) if t else None)  # noqa: E731
+
+    def shown(c) -> str:
+        if c is None or c.kind is CellKind.BLANK:
+            return ""
+        if c.kind is CellKind.NA:
+            return c.raw or "/"
+        return c.raw.strip() if c.raw else _text(c.value)
+
+    rows: list[list] = []
+    if tdef.layout == "blocks":
+        width = 1 + max(len(b.columns) for b in tdef.blocks)
+        for b in tdef.blocks:
+            rows.append([b.caption] + [""] * (width - 1))
+            rows.append([tdef.stub_label] + [c.label for c in b.columns] + [""] * (width - 1 - len(b.columns)))
+            for rk in b.row_keys:
+                rows.append([tdef.row(rk).label] + [shown(cell(rk, c.key)) for c in b.columns] + [""] * (width - 1 - len(b.columns)))
+    elif tdef.layout == "matrix":
+        cols = tdef.columns
+        rows.append([tdef.corner_note, "", ""] + [tdef.column_header] + [""] * (len(cols) - 1))
+        rows.append(["", "", ""] + [c.group or c.label for c in cols])
+        rows.append(["", "", ""] + [c.label if c.group else "" for c in cols])
+        for r in tdef.rows:
+            stub = list(r.path) + [r.label]
+            stub += [""] * (3 - len(stub))
+            rows.append(stub + [shown(cell(r.key, c.key)) for c in cols])
+    else:  # wide (T4)
+        top, mid, low, vals = [], [], [], []
+        for r in tdef.rows:
+            for c in tdef.columns:
+                top.append(r.path[0] if r.path else r.label)
+                mid.append(r.label if r.path else c.label)
+                low.append(c.label if r.path else "")
+                vals.append(shown(cell(r.key, c.key)))
+        rows = [top, mid, low, vals]
+    return _csv(rows)
+
+
+def report_files(site: Site, report: Report) -> list[ExportFile]:
+    base = report_base(report)
+    out = [ExportFile(f"{base}.json", (dumps(report_to_canonical(report)) + "\n").encode("utf-8"), "规范 JSON")]
+    for tid in TABLE_IDS:
+        tdef = report.format.table(tid)
+        out.append(ExportFile(f"{base}-{tid}.csv", table_csv(tdef, report), f"{tdef.title}（CSV，官方表格版式）"))
+    return out
+
+
+# ------------------------------------------------------------------------------------ long format
+
+
+def long_rows(site: Site) -> list[list]:
+    """One row per cell of every report (and its metadata), in a stable order."""
+    rows: list[list] = []
+    for key in sorted(site.reports):
+        r = site.reports[key]
+        unit = site.units.get(r.unit)
+        parent = site.units.get(unit.parent) if unit and unit.parent else None
+        head = [r.unit, unit.name if unit else "", parent.id if parent else "", parent.name if parent else "", r.year, r.format.id]
+        for mkey, value in _meta_items(r):
+            rows.append(head + ["meta", mkey, _META_LABELS.get(mkey, mkey), "", "", value, "", "blank" if value is None else "text"])
+        for tid in TABLE_IDS:
+            tdef = r.format.table(tid)
+            t = r.table(tid)
+            if t is None:
+                continue
+            for row in tdef.rows + tdef.extras:
+                if row.key not in t.rows:
+                    continue
+                for col in row.columns:
+                    c = t.rows[row.key][col.key]
+                    if c.kind is CellKind.NUMBER:
+                        value, kind = c.value, "number"
+                    elif c.kind is CellKind.NA:
+                        value, kind = c.raw or "/", "na"
+                    else:
+                        value, kind = None, "blank"
+                    unit_of = c.unit_raw or col.unit or ""
+                    rows.append(head + [tid, row.key, row.label, col.key, col.label, value, unit_of, kind])
+    return rows
+
+
+_META_LABELS = {"title": "标题", "publisher": "发布机构", "index_no": "索引号", "doc_no": "文号", "written_date": "成文日期",
+                "published_date": "发布日期", "period.start": "统计期限起", "period.end": "统计期限止", "scope": "范围"}
+
+
+def _meta_items(r: Report):
+    m = r.meta.as_dict()
+    for k in ("title", "publisher", "index_no", "doc_no", "written_date", "published_date"):
+        yield k, m[k]
+    yield "period.start", m["period"]["start"]
+    yield "period.end", m["period"]["end"]
+    yield "scope", m["scope"]
+
+
+def long_csv(site: Site, long: list[list] | None = None) -> bytes:
+    return _csv(long_rows(site) if long is None else long, header=LONG_COLUMNS)
+
+
+def canonical_from_long(csv_bytes: bytes) -> list[dict]:
+    """Rebuild the canonical JSON of every report from the long CSV (the round trip the tests check)."""
+    text = csv_bytes.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    reports: dict[tuple[str, int], dict] = {}
+    json_keys = {fid: {tid: get_format(fid).table(tid).json_key for tid in TABLE_IDS} for fid in FORMAT_IDS}
+    for row in reader:
+        key = (row["unit_id"], int(row["year"]))
+        rep = reports.setdefault(key, {"unit": key[0], "year": key[1], "format": row["format"],
+                                       "meta": {"period": {}}, **{v: None for v in json_keys[row["format"]].values()}})
+        kind, raw = row["cell_kind"], row["value"]
+        if row["table"] == "meta":
+            value = None if kind == "blank" else raw
+            if row["row_key"].startswith("period."):
+                rep["meta"]["period"][row["row_key"].split(".")[1]] = value
+            else:
+                rep["meta"][row["row_key"]] = value
+            continue
+        jk = json_keys[row["format"]][row["table"]]
+        tdef = get_format(row["format"]).table(row["table"])
+        rdef = next((r for r in tdef.rows + tdef.extras if r.key == row["row_key"]), None)
+        if rdef is None:
+            raise ValueError(f"unknown row {row['row_key']} in {row['table']}")
+        if kind == "number":
+            value = Decimal(raw) if "." in raw else int(raw)
+            if row["unit_of_measure"] and row["unit_of_measure"] != (rdef.column(row["column_key"]).unit or ""):
+                rep.setdefault("cell_units", {}).setdefault(jk, {})[f"{row['row_key']}.{row['column_key']}"] = row["unit_of_measure"]
+        elif kind == "na":
+            value = raw
+        else:
+            value = None
+        if rdef in tdef.extras:
+            rep.setdefault("extras", {}).setdefault(jk, {})[row["row_key"]] = value
+            continue
+        if rep[jk] is None:
+            rep[jk] = {}
+        rep[jk].setdefault(row["row_key"], {})[row["column_key"]] = value
+    out = []
+    for key in sorted(reports):
+        r = reports[key]
+        meta = r.pop("meta")
+        ordered = {"unit": r.pop("unit"), "year": r.pop("year"), "format": r.pop("format"),
+                   "meta": {k: meta.get(k) for k in ("title", "publisher", "index_no", "doc_no", "written_date", "published_date")}
+                   | {"period": {"start": meta["period"].get("start"), "end": meta["period"].get("end")}, "scope": meta.get("scope")}}
+        units = r.pop("cell_units", None)
+        extras = r.pop("extras", None)
+        ordered.update(r)
+        if units:
+            ordered["cell_units"] = units
+        if extras:
+            ordered["extras"] = extras
+        out.append(ordered)
+    return out
+
+
+# ------------------------------------------------------------------------------------ workbook
+
+
+def workbook(site: Site, long: list[list] | None = None) -> bytes:
+    """A sheet per table (a row per report, a column per cell, Chinese headers) and the long format."""
+    import tempfile
+
+    import xlsxwriter
+
+    long = long_rows(site) if long is None else long
+    buf = io.BytesIO()
+    tmp = tempfile.TemporaryDirectory()
+    # constant_memory: rows are streamed to temporary files as they are written (low memory, faster)
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "tmpdir": tmp.name, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": "政府信息公开工作年度报告数据", "created": dt.datetime(2000, 1, 1)})
+    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    readme = wb.add_worksheet("说明")
+    readme.set_column(0, 0, 100)
+    for i, line in enumerate(README_LINES):
+        readme.write(i, 0, line, bold if i == 0 else None)
+    reports = [site.reports[k] for k in sorted(site.reports)]
+    head = ["单位标识", "单位名称", "上级", "年度", "格式"]
+    for fid in FORMAT_IDS:
+        fmt = get_format(fid)
+        mine = [r for r in reports if r.format.id == fid]
+        if not mine:
+            continue
+        for tid in TABLE_IDS:
+            tdef = fmt.table(tid)
+            name = {"T2": "二、主动公开", "T3": "三、申请情况", "T4": "四、复议诉讼"}[tid] + f"（{fid}）"
+            ws = wb.add_worksheet(name)
+            cols = [(row, col) for row in tdef.rows for col in row.columns]
+            labels = head + [_col_label(tdef, row, col) for row, col in cols]
+            ws.write_row(0, 0, labels, bold)
+            ws.freeze_panes(1, 2)
+            for i, r in enumerate(mine, start=1):
+                unit = site.units.get(r.unit)
+                parent = site.units.get(unit.parent) if unit and unit.parent else None
+                ws.write_row(i, 0, [r.unit, unit.name if unit else "", parent.name if parent else "", r.year, fid])
+                t = r.table(tid)
+                for j, (row, col) in enumerate(cols, start=len(head)):
+                    c = t.rows.get(row.key, {}).get(col.key) if t else None
+                    if c is None or c.kind is CellKind.BLANK:
+                        continue
+                    if c.kind is CellKind.NA:
+                        ws.write_string(i, j, c.raw or "/")
+                    else:
+                        ws.write_number(i, j, float(c.value) if isinstance(c.value, Decimal) else c.value)
+    ws = wb.add_worksheet("逐格数据")
+    if len(long) > LONG_SHEET_MAX_ROWS:
+        ws.write(0, 0, f"逐格数据共 {len(long)} 行，超过工作簿的合适规模（{LONG_SHEET_MAX_ROWS} 行），请使用 nianbao-cells.csv（内容相同）。", bold)
+    else:
+        ws.write_row(0, 0, LONG_HEADER_ZH, bold)
+        for i, row in enumerate(long, start=1):
+            for j, v in enumerate(row):
+                if v is None:
+                    continue
+                if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+                    ws.write_number(i, j, float(v) if isinstance(v, Decimal) else v)
+                else:
+                    ws.write_string(i, j, str(v))
+    wb.close()
+    tmp.cleanup()
+    return buf.getvalue()
+
+
+def _col_label(tdef: TableDef, row, col) -> str:
+    stub = "".join(p.split("、")[-1] + "·" for p in row.path[1:]) + (row.short_label or row.label)
+    if tdef.layout == "wide":
+        stub = ("行政诉讼·" if row.path else "") + row.label
+    return f"{stub}·{col.label}"
+
+
+README_LINES = [
+    "政府信息公开工作年度报告数据",
+    "每张表一行一份年报、一列一个单元格；列名为官方表格的行名·列名。空单元格表示原表空白；“/”“—”等为原表的不适用标记，不是 0。",
+    "“逐格数据”工作表与 nianbao-cells.csv 相同：每个单元格一行。",
+    "2019 年格式（2019、2020 年度）与 2021 年格式的“二、主动公开”统计口径不同，分表存放。",
+    "数据由 nianbao 根据各单位发布的年度报告生成。",
+]
+
+
+# ------------------------------------------------------------------------------------ the whole site
+
+
+def site_files(site: Site) -> list[ExportFile]:
+    files: list[ExportFile] = []
+    for key in sorted(site.reports):
+        files += report_files(site, site.reports[key])
+    everything = [report_to_canonical(site.reports[k]) for k in sorted(site.reports)]
+    long = long_rows(site)
+    files += [
+        ExportFile("nianbao-all.json", (dumps(everything) + "\n").encode("utf-8"), "全部年报的规范 JSON（数组）"),
+        ExportFile("nianbao-cells.csv", long_csv(site, long), "逐格长表：每个单元格一行"),
+        ExportFile("nianbao.xlsx", workbook(site, long), "Excel 工作簿：每表一个工作表，另附逐格长表（不超过 10 万行时）"),
+        ExportFile("schema/report.schema.json", (json.dumps(canonical_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                   "规范 JSON 的 JSON Schema"),
+        ExportFile("schema/datafile.schema.json", (json.dumps(datafile_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                   "数据文件（data/<单位>/<年度>.yml）的 JSON Schema"),
+    ]
+    return files
+
+
+def write_files(files: list[ExportFile], out: Path) -> None:
+    for f in files:
+        p = out / f.path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(f.data)

@@ -1,0 +1,136 @@
+"""JSON Schemas (draft 2020-12) generated from the format dictionaries: one for the canonical JSON,
+one for the data files as a YAML loader reads them. A label or key lives only in formats/*.yml."""
+
+from __future__ import annotations
+
+from ..formats import FORMAT_IDS, ColumnDef, RowDef, get_format
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+NA = {"type": "string", "minLength": 1, "description": "原表的不适用标记，如 “/”、“—”"}
+
+
+def _value(col: ColumnDef, blank_is_null: bool = True) -> dict:
+    if col.type == "count":
+        number = {"type": "integer", "minimum": 0}
+    elif col.type == "signed":
+        number = {"type": "integer"}
+    else:
+        number = {"type": "number", "minimum": 0}
+    return {"anyOf": [number, {"type": "null", "description": "空白单元格"}, NA], "title": col.label,
+            **({"description": f"单位：{col.unit}"} if col.unit else {})}
+
+
+def _row_object(row: RowDef) -> dict:
+    return {
+        "type": "object",
+        "title": row.label,
+        "properties": {c.key: _value(c) for c in row.columns},
+        "required": [c.key for c in row.columns],
+        "additionalProperties": False,
+    }
+
+
+def _table(fid: str, tid: str) -> dict:
+    tdef = get_format(fid).table(tid)
+    return {
+        "type": "object",
+        "title": tdef.title,
+        "properties": {r.key: _row_object(r) for r in tdef.rows},
+        "additionalProperties": False,
+    }
+
+
+def canonical_schema() -> dict:
+    variants = []
+    for fid in FORMAT_IDS:
+        fmt = get_format(fid)
+        variants.append(
+            {
+                "properties": {
+                    "format": {"const": fid},
+                    **{fmt.table(t).json_key: {"anyOf": [_table(fid, t), {"type": "null"}]} for t in ("T2", "T3", "T4")},
+                }
+            }
+        )
+    date = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+    text = {"type": ["string", "null"]}
+    return {
+        "$schema": DRAFT,
+        "$id": "report.schema.json",
+        "title": "政府信息公开工作年度报告：规范 JSON",
+        "type": "object",
+        "required": ["unit", "year", "format", "meta", "proactive", "applications", "review_litigation"],
+        "properties": {
+            "unit": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"},
+            "year": {"type": "integer", "minimum": 2008},
+            "format": {"enum": list(FORMAT_IDS)},
+            "meta": {
+                "type": "object",
+                "properties": {
+                    "title": text, "publisher": text, "index_no": text, "doc_no": text,
+                    "written_date": date, "published_date": date,
+                    "period": {"type": "object", "properties": {"start": date, "end": date}},
+                    "scope": {"enum": ["organ", "region_aggregate"]},
+                },
+                "additionalProperties": False,
+            },
+            "cell_units": {"type": "object"},
+            "extras": {"type": "object"},
+        },
+        "oneOf": variants,
+    }
+
+
+def datafile_schema() -> dict:
+    """The data file as a YAML loader without type guessing would hand it over (dates as text)."""
+    scalar = {"type": ["integer", "number", "string", "null"]}
+    date = {"anyOf": [{"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"}, {"type": "null"}]}
+    variants = []
+    for fid in FORMAT_IDS:
+        fmt = get_format(fid)
+        tables = {}
+        for tid in ("T2", "T3", "T4"):
+            tdef = fmt.table(tid)
+            props = {}
+            for r in tdef.rows + tdef.extras:
+                n = len(r.columns)
+                forms = [
+                    {"type": "array", "items": scalar, "minItems": n, "maxItems": n, "description": "、".join(c.label for c in r.columns)},
+                    {"type": "object", "properties": {c.key: scalar for c in r.columns}, "required": [c.key for c in r.columns],
+                     "additionalProperties": False},
+                ]
+                if n == 1:
+                    forms.append(scalar)
+                props[r.key] = {"title": r.label, "anyOf": forms}
+            tables[tid] = {"type": "object", "title": tdef.title, "properties": props,
+                           "required": list(tdef.row_keys), "additionalProperties": False}
+        variants.append({"properties": {"format": {"const": fid}, **tables}})
+    return {
+        "$schema": DRAFT,
+        "$id": "datafile.schema.json",
+        "title": "nianbao 数据文件 data/<单位>/<年度>.yml",
+        "type": "object",
+        "required": ["format"],
+        "properties": {
+            "unit": {"type": "string"},
+            "year": {"type": ["integer", "string"]},
+            "format": {"enum": list(FORMAT_IDS)},
+            "scope": {"enum": ["organ", "region_aggregate"]},
+            "meta": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": ["string", "null"]}, "publisher": {"type": ["string", "null"]},
+                    "index_no": {"type": ["string", "null"]}, "doc_no": {"type": ["string", "null"]},
+                    "written_date": date, "published_date": date,
+                    "period": {"type": "array", "items": date, "minItems": 2, "maxItems": 2},
+                },
+                "additionalProperties": False,
+            },
+            "acknowledged": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+            "revisions": {"type": "array", "items": {"type": "object", "required": ["date", "note"],
+                                                      "properties": {"date": date, "note": {"type": "string"}}}},
+            "T2": {"type": "object"}, "T3": {"type": "object"}, "T4": {"type": "object"},
+        },
+        "additionalProperties": False,
+        "oneOf": variants,
+    }
