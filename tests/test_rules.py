@@ -226,3 +226,35 @@ def test_m6_similarity_measure():
     assert similarity(a, "今年重点推进政务公开标准化规范化建设，新建村级公开栏三十处，培训业务骨干。") < 0.1
     half = a[: len(a) // 2] + "今年重点推进政务公开标准化规范化建设，新建村级公开栏三十处。"
     assert 0.1 < similarity(a, half) < 0.85
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    ["<script>alert(1)</script>", '<img src="x" onerror="alert(1)">', "[点我](javascript:alert(1))",
+     '<a href="javascript:alert(1)">点我</a>', "<iframe src=\"https://example.com\"></iframe>"],
+)
+def test_script_in_narrative_is_refused(site, snippet):
+    s = site()
+    line = s.edit("content/demo/2024.md", "本年度未收取信息处理费。", f"本年度未收取信息处理费。\n\n{snippet}\n")
+    hits = found(s.check(), "C-HTML-UNSAFE", ERROR)
+    assert hits and hits[0].file == "content/demo/2024.md" and hits[0].location.line == line + 2
+
+
+def test_other_raw_html_is_a_warning_and_code_is_not_html(site):
+    s = site()
+    s.edit("content/demo/2024.md", "本年度未收取信息处理费。",
+           '本年度未收取<span style="color:red">信息处理费</span>。\n\n`<script>` 是代码示例，不是 HTML。')
+    issues = s.check()
+    assert [h.message[:20] for h in found(issues, "C-HTML", WARNING)] and not found(issues, "C-HTML-UNSAFE")
+
+
+def test_sanitize_keeps_markdown_output_and_drops_the_rest():
+    from nianbao.pages import sanitize
+
+    html = ('<h2 id="一总体情况">一、总体情况</h2><p>文字<span style="color:red" onclick="x()">红</span>'
+            '<a href="https://example.gov.cn/">链接</a><a href="javascript:alert(1)">坏</a></p><script>alert(1)</script>'
+            '<p>nianbaoblock0x</p>')
+    out = sanitize(html)
+    assert '<h2 id="一总体情况">' in out and "<span>红</span>" in out and 'href="https://example.gov.cn/"' in out
+    assert "script" not in out and "onclick" not in out and "javascript" not in out and "style" not in out
+    assert "<p>nianbaoblock0x</p>" in out  # nianbao's own blocks are restored after sanitising

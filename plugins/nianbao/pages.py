@@ -501,3 +501,20 @@ def revisions(site: Site) -> list[dict]:
         for d, note in r.meta.revisions:
             out.append({"unit": r.unit, "year": r.year, "date": d.isoformat(), "note": note})
     return sorted(out, key=lambda x: (x["date"], x["unit"], x["year"]), reverse=True)
+
+
+# What Markdown (with the toc, tables and attr_list extensions) produces; everything else is removed.
+SAFE_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup", "code",
+             "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "table", "thead", "tbody", "tfoot", "tr",
+             "th", "td", "caption", "abbr", "span", "div", "del", "ins", "mark", "small"}
+SAFE_ATTRIBUTES = {"*": {"id", "title", "lang"}, "a": {"href"}, "img": {"src", "alt", "width", "height"},
+                   "th": {"colspan", "rowspan", "scope", "align"}, "td": {"colspan", "rowspan", "align"}, "ol": {"start"},
+                   "abbr": {"title"}}
+
+
+def sanitize(html: str) -> str:
+    """The HTML that Markdown made from a narrative, without anything that could run code."""
+    import nh3
+
+    return nh3.clean(html, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel=None, strip_comments=True)

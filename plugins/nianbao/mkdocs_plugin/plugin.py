@@ -183,6 +183,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return html
         spec = self.specs.get(page.file.src_uri)
         stash = self._stashes.pop(page.file.src_uri, None)
+        if spec is not None:
+            # what authors wrote is sanitised; nianbao's own HTML is restored afterwards, untouched
+            html = P.sanitize(html)
         if stash is not None:
             html = stash.restore(html)
         if self.config.search_enabled and spec is not None and spec.kind in P.INDEXED_KINDS:

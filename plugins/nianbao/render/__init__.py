@@ -45,7 +45,7 @@ _skeletons: dict[tuple, str] = {}
 
 
 def _data_cells(view: TableView) -> list[Cell]:
-    return [c for rows in (view.head, *view.bodies) for row in rows for c in row if not c.header and not c.note]
+    return [c for rows in (view.head, *view.bodies) for row in rows for c in row if not c.header]
 
 
 def cell_inner(c: Cell) -> str:

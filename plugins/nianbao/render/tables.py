@@ -26,7 +26,6 @@ class Cell:
     kind: str | None = None  # data cells: number | blank | na | missing
     classes: tuple[str, ...] = ()
     sr_text: str | None = None  # announced by screen readers in place of the visible text
-    note: bool = False  # the corner note of T3: shown, and repeated in the caption for screen readers
 
 
 @dataclass
@@ -34,7 +33,6 @@ class TableView:
     id: str
     table_id: str
     caption: str
-    caption_note: str | None
     head: list[list[Cell]]
     bodies: list[list[list[Cell]]]
     classes: tuple[str, ...] = field(default_factory=tuple)
@@ -80,7 +78,7 @@ def _blocks(tdef: TableDef, table: Table | None, p: str) -> TableView:
                 cells.append(_data_cell(table, rk, c, (cap_id, f"{p}-{b.key}-{c.key}", rid), colspan=span))
             rows.append(cells)
         bodies.append(rows)
-    return TableView(p, tdef.id, f"{tdef.title}", None, [], bodies, ("nb-t2",), width)
+    return TableView(p, tdef.id, tdef.title, [], bodies, ("nb-t2",), width)
 
 
 def _matrix(tdef: TableDef, table: Table | None, p: str) -> TableView:
@@ -92,7 +90,8 @@ def _matrix(tdef: TableDef, table: Table | None, p: str) -> TableView:
         if c.group:
             groups.setdefault(c.group, []).append(c)
     row1 = [
-        Cell(tdef.corner_note or "", colspan=stub_w, rowspan=3, classes=("nb-corner",), note=True),
+        # the 勾稽关系 note heads the stub columns (a header cell, read by screen readers as such)
+        Cell(tdef.corner_note or "", header=True, colspan=stub_w, rowspan=3, id=f"{p}-note", scope="colgroup", classes=("nb-corner",)),
         Cell(tdef.column_header or "", header=True, colspan=len(cols), id=top_id, scope="colgroup"),
     ]
     row2: list[Cell] = []
@@ -150,7 +149,7 @@ def _matrix(tdef: TableDef, table: Table | None, p: str) -> TableView:
         for c in cols:
             cells.append(_data_cell(table, row.key, c, tuple(stub_headers) + (rid,) + col_headers[c.key]))
         body.append(cells)
-    return TableView(p, tdef.id, tdef.title, tdef.corner_note, [row1, row2, row3], [body], ("nb-t3",), stub_w + len(cols))
+    return TableView(p, tdef.id, tdef.title, [row1, row2, row3], [body], ("nb-t3",), stub_w + len(cols))
 
 
 def _wide(tdef: TableDef, table: Table | None, p: str) -> TableView:
@@ -181,7 +180,7 @@ def _wide(tdef: TableDef, table: Table | None, p: str) -> TableView:
                 cid = f"{p}-{row.key}-{c.key}"
                 row3.append(Cell(c.label, header=True, id=cid, scope="col", headers=(seen[top], gid)))
                 data.append(_data_cell(table, row.key, c, (seen[top], gid, cid)))
-    return TableView(p, tdef.id, tdef.title, None, [row1, row2, row3], [[data]], ("nb-t4",), len(data))
+    return TableView(p, tdef.id, tdef.title, [row1, row2, row3], [[data]], ("nb-t4",), len(data))
 
 
 def build_table_view(tdef: TableDef, table: Table | None, id_prefix: str | None = None) -> TableView:
