@@ -78,3 +78,43 @@ def _prepare(o):
 def dumps(obj, indent: int | None = 2) -> str:
     """Deterministic JSON: key order as built, UTF-8 text, exact decimals."""
     return json.dumps(_prepare(obj), ensure_ascii=False, indent=indent)
+
+
+def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
+    """The model of a report from its canonical JSON (read with ``parse_float=Decimal`` to stay exact):
+    numbers, ``null`` (blank) and strings (NA marks) back to cells."""
+    import datetime as _dt
+
+    from .formats import get_format
+    from .model import Cell, Meta, Table
+
+    fmt = get_format(d["format"])
+    units = d.get("cell_units", {})
+    tables = {}
+    for tid in ("T2", "T3", "T4"):
+        tdef = fmt.table(tid)
+        rows = d.get(tdef.json_key)
+        if rows is None:
+            continue
+        out = {}
+        for rk, cols in rows.items():
+            cells = {}
+            for ck, v in cols.items():
+                if v is None:
+                    cells[ck] = Cell(CellKind.BLANK)
+                elif isinstance(v, str):
+                    cells[ck] = Cell(CellKind.NA, raw=v)
+                else:
+                    value = v if isinstance(v, (int, Decimal)) else Decimal(repr(v))  # floats: their shortest exact text
+                    cells[ck] = Cell(CellKind.NUMBER, value, unit_raw=units.get(tdef.json_key, {}).get(f"{rk}.{ck}"))
+            out[rk] = cells
+        for ek, v in d.get("extras", {}).get(tdef.json_key, {}).items():
+            out[ek] = {"total": Cell(CellKind.BLANK) if v is None else Cell(CellKind.NA, raw=v) if isinstance(v, str) else Cell(CellKind.NUMBER, v)}
+        tables[tid] = Table(tid, out)
+    m = d.get("meta", {})
+    day = lambda x: _dt.date.fromisoformat(x) if x else None  # noqa: E731
+    meta = Meta(title=m.get("title"), publisher=m.get("publisher"), index_no=m.get("index_no"), doc_no=m.get("doc_no"),
+                written_date=day(m.get("written_date")), published_date=day(m.get("published_date")),
+                period_start=day(m.get("period", {}).get("start")), period_end=day(m.get("period", {}).get("end")),
+                scope=m.get("scope") or "organ")
+    return Report(unit=unit or d["unit"], year=int(d["year"]), format=fmt, meta=meta, tables=tables, data_path="")

@@ -180,6 +180,23 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_assemble(args) -> int:
+    from .assemble import AssembleError, assemble
+
+    shards = []
+    for spec in args.shards:
+        name, sep, path = spec.partition("=")
+        if not sep:
+            path, name = spec, Path(spec).name
+        shards.append((name, Path(path)))
+    try:
+        info = assemble(Path(args.out), shards, args.title)
+    except AssembleError as e:
+        raise CliError(str(e)) from None
+    print(f"已把 {len(info)} 个分站（{sum(s.reports for s in info)} 份年报）合成到 {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告：校验、新建、查看")
     p.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -214,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", parents=[common], help="导出开放数据（JSON、CSV、XLSX、JSON Schema）")
     ex.add_argument("--out", required=True, help="输出目录")
     ex.set_defaults(func=cmd_export)
+
+    asm = sub.add_parser("assemble", help="把分别生成的分站合成为一个网站（全国汇总、跨分站搜索）")
+    asm.add_argument("shards", nargs="+", metavar="NAME=SITE", help="分站名=已生成的分站目录（site_dir）")
+    asm.add_argument("--out", required=True, help="输出目录")
+    asm.add_argument("--title", default="政府信息公开工作年度报告（全国汇总）")
+    asm.set_defaults(func=cmd_assemble)
 
     s = sub.add_parser("show", parents=[common], help="显示一份年报的数据")
     s.add_argument("unit")

@@ -317,12 +317,22 @@ def site_files(site: Site) -> list[ExportFile]:
         ExportFile("nianbao-all.json", (dumps(everything) + "\n").encode("utf-8"), "全部年报的规范 JSON（数组）"),
         ExportFile("nianbao-cells.csv", long_csv(site, long), "逐格长表：每个单元格一行"),
         ExportFile("nianbao.xlsx", workbook(site, long), "Excel 工作簿：每表一个工作表，另附逐格长表（不超过 10 万行时）"),
+        ExportFile("units.json", (json.dumps(units_list(site), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                   "单位名录：标识、名称、全称、类别、上级、联系方式"),
         ExportFile("schema/report.schema.json", (json.dumps(canonical_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
                    "规范 JSON 的 JSON Schema"),
         ExportFile("schema/datafile.schema.json", (json.dumps(datafile_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
                    "数据文件（data/<单位>/<年度>.yml）的 JSON Schema"),
     ]
     return files
+
+
+def units_list(site: Site) -> list[dict]:
+    return [
+        {"id": u.id, "name": u.name, "full_name": u.full_name, "kind": u.kind, "parent": u.parent,
+         "credit_code": u.credit_code, "contact": u.contact.as_dict()}
+        for u in site.units.values()
+    ]
 
 
 def write_files(files: list[ExportFile], out: Path) -> None:

@@ -30,6 +30,7 @@ def environment(user_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["zip"] = zip
     return env
 
 

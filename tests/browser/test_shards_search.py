@@ -1,0 +1,38 @@
+"""Search across shards in a real browser: one query page over both shards' Pagefind bundles."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from ..test_shards import assembled  # noqa: F401 - the module fixture
+from .conftest import serve
+
+
+@pytest.fixture(scope="module")
+def national(assembled, browser):  # noqa: F811
+    base, stop = serve(assembled.parent)
+    yield base + "/" + assembled.name
+    stop()
+
+
+def results(pg, query):
+    pg.fill(".pagefind-ui__search-input", query)
+    pg.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    pg.wait_for_timeout(500)
+    return [unquote(urlparse(h).path) for h in pg.eval_on_selector_all(
+        ".pagefind-ui__result-title .pagefind-ui__result-link", "es => es.map(e => e.getAttribute('href'))")]
+
+
+def test_search_finds_reports_in_either_shard(page_of, national):
+    pg = page_of(viewport={"width": 1280, "height": 900})
+    pg.goto(national + "/search/")
+    only_basic = results(pg, "集约化迁移")
+    assert only_basic and all(p.startswith(urlparse(national).path + "/basic/") for p in only_basic), only_basic
+    only_sample = results(pg, "虚构示例数据")
+    assert only_sample and all(p.startswith(urlparse(national).path + "/sample/") for p in only_sample), only_sample
+    # and a result link leads to the report inside the assembled tree
+    pg.click(".pagefind-ui__result-title .pagefind-ui__result-link >> nth=0")
+    pg.wait_for_load_state()
+    assert "政府信息公开工作年度报告" in pg.title()
