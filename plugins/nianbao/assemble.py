@@ -105,7 +105,7 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
                 vs = [column_value(r, c) for r in mine]
                 nums = [v.value for v in vs if v.value is not None]
                 values.append(sum(nums) if nums else None)
-            breakdown.append({"shard": s, "reports": len(mine), "values": values})
+            breakdown.append({"shard": s, "reports": len(mine), "figures": values})
         tables = [render_table(ro.format.table(t), ro.tables[t], f"n{t.lower()}", f"{ro.format.table(t).title}（全国汇总）")
                   for t in ("T2", "T3", "T4")]
         body = render("assembled_rollup.html", ro=ro, year=y, tables=tables, sections=[s for s in ro.format.sections if s.kind == "table"],
