@@ -12,7 +12,7 @@ from . import __version__
 from .canonical import dumps, report_to_canonical
 from .datafile import render_data_file, render_narrative_skeleton
 from .formats import FORMAT_IDS, format_for_year, get_format
-from .issues import format_github, format_json, format_text, has_errors, summary
+from .issues import format_github, format_text, has_errors, summary
 from .loader import REGISTRY_FILE, UNIT_ID, content_path, data_path, find_site_root, load_registry
 from .validate import check_site
 
@@ -125,7 +125,7 @@ def cmd_import(args) -> int:
         shown = str(src)
         print(f"导入 {shown}")
         if not src.is_file():
-            print(f"  无法导入：文件不存在")
+            print("  无法导入：文件不存在")
             failed += 1
             continue
         plan = plan_import(src, root, args.unit, args.year, display=src.name)

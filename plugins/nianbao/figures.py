@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import CellKind, Number, Report
+from .indexes import Column, both_formats, column_value
+from .model import Number, Report
 
-# (key, label, [(table, row, column), …]) — only T3 and T4, which are comparable across formats
-KEY_FIGURES: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
-    ("new_received", "本年新收申请", (("T3", "new_received", "total"),)),
-    ("granted", "予以公开", (("T3", "granted", "total"),)),
-    ("review", "行政复议", (("T4", "review", "total"),)),
-    ("litigation", "行政诉讼", (("T4", "suit_direct", "total"), ("T4", "suit_after_review", "total"))),
+# The key figures of a report page: only T3 and T4, which are comparable across formats.
+KEY_FIGURES: tuple[Column, ...] = (
+    Column("new_received", "本年新收申请", "T3", both_formats((("new_received", "total"),)), ""),
+    Column("granted", "予以公开", "T3", both_formats((("granted", "total"),)), ""),
+    Column("review", "行政复议", "T4", both_formats((("review", "total"),)), ""),
+    Column("litigation", "行政诉讼", "T4", both_formats((("suit_direct", "total"), ("suit_after_review", "total"))), ""),
 )
 
 
@@ -27,26 +28,11 @@ class Figure:
     complete: bool  # False when a blank or NA cell was counted as 0
 
 
-def figure(report: Report, cells: tuple[tuple[str, str, str], ...]) -> tuple[Number | None, bool]:
-    total: Number = 0
-    numbers = 0
-    complete = True
-    for tid, row, col in cells:
-        t = report.table(tid)
-        c = t.rows.get(row, {}).get(col) if t else None
-        if c is None or c.kind is not CellKind.NUMBER:
-            complete = False
-            continue
-        numbers += 1
-        total += c.value
-    return (total if numbers else None), complete
-
-
 def key_figures(report: Report) -> list[Figure]:
     out = []
-    for key, label, cells in KEY_FIGURES:
-        v, ok = figure(report, cells)
-        out.append(Figure(key, label, v, ok))
+    for col in KEY_FIGURES:
+        v = column_value(report, col)
+        out.append(Figure(col.key, col.label, v.value, v.complete))
     return out
 
 

@@ -50,7 +50,7 @@ def t3_groups(fmt: FormatDef) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(k, label, tuple(rows)) for label, (k, rows) in out.items()]
 
 
-def _both(cells: tuple[tuple[str, str], ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+def both_formats(cells: tuple[tuple[str, str], ...]) -> dict[str, tuple[tuple[str, str], ...]]:
     return {"2021": cells, "2019": cells}
 
 
@@ -58,18 +58,18 @@ def comparable_columns() -> list[Column]:
     """T3 and T4 figures, identical in meaning in both formats."""
     apps = "收到和处理申请（件）"
     cols = [
-        Column("new_received", "本年新收", "T3", _both((("new_received", "total"),)), apps),
-        Column("carried_in", "上年结转", "T3", _both((("carried_in", "total"),)), apps),
+        Column("new_received", "本年新收", "T3", both_formats((("new_received", "total"),)), apps),
+        Column("carried_in", "上年结转", "T3", both_formats((("carried_in", "total"),)), apps),
     ]
     groups = {fid: t3_groups(get_format(fid)) for fid in ("2021", "2019")}
     for key, label, _rows in groups["2021"]:
         cells = {fid: tuple((r, "total") for k, _l, rows in g if k == key for r in rows) for fid, g in groups.items()}
         cols.append(Column(key, label.replace("（区分处理的，只计这一情形，不计其他情形）", ""), "T3", cells, apps))
     cols += [
-        Column("carried_out", "结转下年", "T3", _both((("carried_out", "total"),)), apps),
-        Column("review_total", "行政复议", "T4", _both((("review", "total"),)), "复议和诉讼（件）"),
+        Column("carried_out", "结转下年", "T3", both_formats((("carried_out", "total"),)), apps),
+        Column("review_total", "行政复议", "T4", both_formats((("review", "total"),)), "复议和诉讼（件）"),
         Column(
-            "litigation_total", "行政诉讼", "T4", _both((("suit_direct", "total"), ("suit_after_review", "total"))),
+            "litigation_total", "行政诉讼", "T4", both_formats((("suit_direct", "total"), ("suit_after_review", "total"))),
             "复议和诉讼（件）",
         ),
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .formats import FORMAT_IDS, TABLE_IDS, TableDef, get_format
 from .issues import ERROR, INFO, WARNING, Issue
-from .model import UNIT_KINDS, Cell, CellKind, Contact, Location, Meta, Narrative, Report, Section, Site, Table, Unit
+from .model import UNIT_KINDS, Cell, Contact, Location, Meta, Narrative, Report, Section, Site, Table, Unit
 from .normalize import NOTE_LABELS, parse_cell
 from .yamlio import MappingNode, ScalarNode, SequenceNode, check_keys, compose_file, is_null, loc, mapping, scalar_text
 

@@ -480,7 +480,7 @@ def data_markdown(
                 tdef = fmt.table(section.table)
                 tables.append({"tdef": tdef, "rows": [(r, c) for r in tdef.rows for c in r.columns]})
         formats.append({"fmt": fmt, "tables": tables})
-    shown = [{"path": f.path, "description": f.description, "size": _size(len(f.data))} for f in files]
+    shown = [{"path": path, "description": description} for path, description in files]
     revs = [{**r, "url": link(report_uri(r["unit"], r["year"]))} for r in revisions]
     return "\n".join(
         ["# 数据下载", "", breadcrumbs(site, None, link, "数据下载", stash=stash), "",
@@ -489,8 +489,14 @@ def data_markdown(
     )
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(n / 1e3, 0.1):.1f} KB"
+
+
+def fill_sizes(html: str, sizes: dict[str, int]) -> str:
+    """The data page is written before the exports finish: its size cells are filled in afterwards."""
+    return re.sub(r'<td class="nb-num" data-nb-size="([^"]+)"></td>',
+                  lambda m: f'<td class="nb-num">{size_text(sizes[m[1]])}</td>' if m[1] in sizes else m[0], html)
 
 
 def revisions(site: Site) -> list[dict]:

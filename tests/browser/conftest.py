@@ -77,6 +77,20 @@ def repo_url(tmp_path_factory):
     stop()
 
 
+@pytest.fixture(scope="session")
+def sample_url(tmp_path_factory, browser):
+    """The sample county, built (without --strict: it has a report with warnings on purpose) and served."""
+    root = tmp_path_factory.mktemp("sample-site")
+    p = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "tests/sites/sample/mkdocs.yml"), "-d", str(root / "site")],
+        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert p.returncode == 0, p.stderr
+    base, stop = serve(root / "site")
+    yield base
+    stop()
+
+
 @pytest.fixture
 def page_of(browser):
     """A fresh page that records every request it makes."""

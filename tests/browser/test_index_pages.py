@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import ROOT, screenshot, serve
-
-
-@pytest.fixture(scope="module")
-def sample_url(tmp_path_factory, browser):
-    root = tmp_path_factory.mktemp("browser-sample")
-    # the sample has a report with warnings on purpose: build it without --strict
-    import os
-    import subprocess
-    import sys
-
-    p = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "tests/sites/sample/mkdocs.yml"), "-d", str(root / "site")],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert p.returncode == 0, p.stderr
-    base, stop = serve(root / "site")
-    yield base
-    stop()
+from .conftest import screenshot
 
 
 def first_column_values(pg, col: int) -> list[str]:

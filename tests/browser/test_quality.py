@@ -4,14 +4,11 @@ requests to the local server only."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import ROOT, screenshot, serve
+from .conftest import screenshot
 
 PAGES = {
     "home": "/",
@@ -28,19 +25,6 @@ PAGES = {
 }
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 TABLE_RULES = {"runOnly": {"type": "rule", "values": ["td-headers-attr", "th-has-data-cells", "td-has-header"]}}
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory, browser):
-    root = tmp_path_factory.mktemp("quality")
-    p = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "tests/sites/sample/mkdocs.yml"), "-d", str(root / "site")],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert p.returncode == 0, p.stderr
-    base, stop = serve(root / "site")
-    yield base
-    stop()
 
 
 def open_page(page_of, base, path, **ctx):
@@ -62,23 +46,23 @@ def violations(pg, options) -> list[str]:
 
 @pytest.mark.parametrize("name", list(PAGES))
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violation(page_of, sample, name, scheme):
-    pg = open_page(page_of, sample, PAGES[name], color_scheme=scheme)
+def test_axe_finds_no_violation(page_of, sample_url, name, scheme):
+    pg = open_page(page_of, sample_url, PAGES[name], color_scheme=scheme)
     assert violations(pg, WCAG) == []
     assert violations(pg, TABLE_RULES) == []
 
 
 @pytest.mark.parametrize("name", ["report-2021", "year", "home"])
-def test_axe_in_care_mode(page_of, sample, name):
-    pg = open_page(page_of, sample, PAGES[name])
+def test_axe_in_care_mode(page_of, sample_url, name):
+    pg = open_page(page_of, sample_url, PAGES[name])
     pg.click("[data-nb-care]")
     assert violations(pg, WCAG) == []
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_phone_width_and_200_percent_zoom(page_of, sample, name):
+def test_phone_width_and_200_percent_zoom(page_of, sample_url, name):
     for ctx in ({"viewport": {"width": 360, "height": 780}}, {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}):
-        pg = open_page(page_of, sample, PAGES[name], **ctx)
+        pg = open_page(page_of, sample_url, PAGES[name], **ctx)
         assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (name, ctx)
         # whatever is wider than the screen is a table in its own scroll box
         wide = pg.evaluate("""[...document.querySelectorAll('.md-content table')].filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
@@ -91,13 +75,13 @@ def test_phone_width_and_200_percent_zoom(page_of, sample, name):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_screenshots_and_local_requests_only(page_of, sample, name):
+def test_screenshots_and_local_requests_only(page_of, sample_url, name):
     hosts = set()
     for width, label in ((1280, "desktop"), (390, "phone")):
-        pg = open_page(page_of, sample, PAGES[name], viewport={"width": width, "height": 900})
+        pg = open_page(page_of, sample_url, PAGES[name], viewport={"width": width, "height": 900})
         screenshot(pg, f"{name}-{label}")
         hosts |= {urlparse(u).netloc for u in pg.requests if not u.startswith(("data:", "blob:"))}
-    assert hosts == {urlparse(sample).netloc}
+    assert hosts == {urlparse(sample_url).netloc}
 
 
 def tab_until(pg, predicate_js: str, limit: int = 200) -> bool:
@@ -108,14 +92,14 @@ def tab_until(pg, predicate_js: str, limit: int = 200) -> bool:
     return False
 
 
-def test_keyboard_skip_link_search_and_navigation(page_of, sample):
-    pg = open_page(page_of, sample, PAGES["report-2021"])
+def test_keyboard_skip_link_search_and_navigation(page_of, sample_url):
+    pg = open_page(page_of, sample_url, PAGES["report-2021"])
     pg.keyboard.press("Tab")
     first = pg.evaluate("document.activeElement.className + ' ' + document.activeElement.textContent.trim()")
     assert "md-skip" in first  # Material's skip link comes first
     pg.keyboard.press("Enter")
     assert pg.evaluate("location.hash") != ""
-    pg.goto(sample + PAGES["report-2021"])
+    pg.goto(sample_url + PAGES["report-2021"])
     assert tab_until(pg, "document.activeElement.id === 'nb-q'")  # the search box
     assert tab_until(pg, "document.activeElement.closest('.md-nav') !== null")  # the navigation
     # every table's scroll box is reachable by keyboard, with a visible focus outline
@@ -134,8 +118,8 @@ def test_keyboard_skip_link_search_and_navigation(page_of, sample):
     assert len(reached) == boxes
 
 
-def test_visible_focus_on_links_and_buttons(page_of, sample):
-    pg = open_page(page_of, sample, PAGES["year"])
+def test_visible_focus_on_links_and_buttons(page_of, sample_url):
+    pg = open_page(page_of, sample_url, PAGES["year"])
     checked = 0
     for _ in range(60):
         pg.keyboard.press("Tab")

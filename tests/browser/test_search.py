@@ -4,7 +4,6 @@ under a sub-path on localhost."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest

@@ -307,6 +307,28 @@ README_LINES = [
 # ------------------------------------------------------------------------------------ the whole site
 
 
+# the portal-wide files, known before they are made (the data page lists them while they are written)
+SITE_FILES = (
+    ("nianbao-all.json", "全部年报的规范 JSON（数组）"),
+    ("nianbao-cells.csv", "逐格长表：每个单元格一行"),
+    ("nianbao.xlsx", "Excel 工作簿：每表一个工作表，另附逐格长表（不超过 10 万行时）"),
+    ("units.json", "单位名录：标识、名称、全称、类别、上级、联系方式"),
+    ("schema/report.schema.json", "规范 JSON 的 JSON Schema"),
+    ("schema/datafile.schema.json", "数据文件（data/<单位>/<年度>.yml）的 JSON Schema"),
+)
+
+
+def write_site_exports(root: str, data_dir: str, content_dir: str, out: str) -> dict[str, int]:
+    """Load the site and write every export under ``out``: run in a worker process while MkDocs
+    renders the pages. Returns the size of each portal-wide file."""
+    from ..validate import check_site
+
+    result, _issues = check_site(root, data_dir, content_dir)
+    files = site_files(result.site)
+    write_files(files, Path(out))
+    return {f.path: len(f.data) for f in files}
+
+
 def site_files(site: Site) -> list[ExportFile]:
     files: list[ExportFile] = []
     for key in sorted(site.reports):

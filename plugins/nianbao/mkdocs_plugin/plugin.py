@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
+import multiprocessing
 import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -18,8 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
-from ..export import site_files as export_site_files
-from ..export import write_files
+from ..export import SITE_FILES, write_site_exports
 from ..searchindex import SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
@@ -50,7 +52,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self.by_report = {}
         self.specs: dict[str, P.PageSpec] = {}
         self._stashes: dict[str, P.Stash] = {}  # generated HTML per page, restored after Markdown
-        self._exports = None  # the open-data files of this build, made once
+        self._exports = None  # the worker's result: sizes of the open-data files it wrote
+        self._pool = None
+        self._export_dir = None
         self._real_site_dir = None
         self._counter = None
 
@@ -107,12 +111,15 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         result, issues = check_site(self.root, str(data_rel), str(content_rel))
         self.site, self.issues = result.site, issues
         self.by_report = issues_by_report(issues, result.site)
+        self._data_rel, self._content_rel = str(data_rel), str(content_rel)
         fail = [i for i in issues if i.severity is ERROR or (self.config.validation_fail_on == "warning" and i.severity is WARNING)]
         for i in issues:
             if i.severity is WARNING and i not in fail:
                 log.warning(i.format())
             elif i.severity is INFO and self.config.validation_log_info:
                 log.info(i.format())
+        if not fail and self.config.export_enabled:
+            self._start_exports(config)
         if fail:
             raise PluginError(
                 "年报数据核验未通过，网站未生成：\n"
@@ -170,7 +177,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         elif spec.kind == "home":
             md = P.home_markdown(site, link, markdown, ud, stash)
         elif spec.kind == "data":
-            md = P.data_markdown(site, link, self._export_files(), self.config.export_licence or P.DEFAULT_LICENCE,
+            md = P.data_markdown(site, link, SITE_FILES, self.config.export_licence or P.DEFAULT_LICENCE,
                                  P.revisions(site), ud, stash)
         elif spec.kind == "search":
             md = P.search_markdown(link(P.HOME_URI), ud, stash)
@@ -201,16 +208,35 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
     # ------------------------------------------------------------------------------- search index
 
-    def _export_files(self):
-        if self._exports is None:
-            self._exports = export_site_files(self.site)
-        return self._exports
+    def _start_exports(self, config) -> None:
+        """The open-data files are made in a worker process on another core while MkDocs renders."""
+        self._export_dir = tempfile.mkdtemp(prefix="nianbao-export-")
+        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._exports = self._pool.submit(write_site_exports, str(self.root), self._data_rel, self._content_rel, self._export_dir)
+
+    def _stop_exports(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._export_dir:
+            shutil.rmtree(self._export_dir, ignore_errors=True)
+            self._export_dir = None
+        self._exports = None
 
     @event_priority(10)
     def _write_exports(self, *, config):
-        if self.config.enabled and self.config.export_enabled and self.site is not None:
-            write_files(self._export_files(), Path(config.site_dir) / "data")
-        self._exports = None
+        if self._exports is None:
+            return
+        try:
+            sizes = self._exports.result()
+            target = Path(config.site_dir) / "data"
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(self._export_dir, target, dirs_exist_ok=True)
+            page = target / "index.html"
+            if page.exists():
+                page.write_text(P.fill_sizes(page.read_text(encoding="utf-8"), sizes), encoding="utf-8")
+        finally:
+            self._stop_exports()
 
     @event_priority(0)
     def _index_search(self, *, config):
@@ -247,6 +273,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     on_post_build = CombinedEvent(_write_exports, _index_search, _swap_in)
 
     def on_build_error(self, *, error):
+        self._stop_exports()
         if self._real_site_dir is not None:
             staging = self._real_site_dir.with_name(self._real_site_dir.name + ".nianbao-staging")
             shutil.rmtree(staging, ignore_errors=True)
