@@ -55,6 +55,11 @@ def query_bytes(site: Path, kind: str, query: str) -> int | None:
     """Bytes the browser downloads from opening the search to the first results."""
     if not Path("/usr/bin/chromium").exists():
         return None
+    if kind == "material" and (site / "search/search_index.json").stat().st_size > 20_000_000:
+        # Material's search loads its whole index before the first result: above ~20 MB the browser
+        # page is not worth risking; the bytes are those files
+        return (site / "search/search_index.json").stat().st_size + sum(
+            f.stat().st_size for f in (site / "assets/javascripts/workers").glob("search*.js"))
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -79,7 +84,7 @@ def query_bytes(site: Path, kind: str, query: str) -> int | None:
             if kind == "pagefind":
                 pg.goto(base + "/search/")
                 sizes = []
-                pg.on("response", lambda r: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                pg.on("response", lambda r: sizes.append((r.url, _size_of(r))))
                 pg.wait_for_selector(".pagefind-ui__search-input")
                 pg.fill(".pagefind-ui__search-input", query)
                 pg.wait_for_selector(".pagefind-ui__result-link", timeout=60000)
@@ -89,7 +94,7 @@ def query_bytes(site: Path, kind: str, query: str) -> int | None:
                 total = sum(s for u, s in sizes if "/pagefind/" in u) + sum((site / u[len(base) + 1:]).stat().st_size for u in base_files)
             else:
                 sizes = []
-                pg.on("response", lambda r: sizes.append((r.url, len(r.body()) if r.ok else 0)))
+                pg.on("response", lambda r: sizes.append((r.url, _size_of(r))))
                 pg.goto(base + "/")
                 pg.wait_for_load_state("networkidle")
                 before = {u for u, _ in sizes}
@@ -107,8 +112,16 @@ def query_bytes(site: Path, kind: str, query: str) -> int | None:
     return total
 
 
-def run(sizes: list[int], b_max: int, out: Path, query: str) -> list[dict]:
+def _size_of(r) -> int:
+    try:
+        return len(r.body()) if r.ok else 0
+    except Exception:  # noqa: BLE001 - a response that went away is not counted
+        return 0
+
+
+def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
+    previous = {r["reports"]: r for r in json.loads((out / "results.json").read_text())} if merge and (out / "results.json").exists() else {}
     results = []
     for n in sizes:
         print(f"== {n} reports", flush=True)
@@ -141,7 +154,10 @@ def run(sizes: list[int], b_max: int, out: Path, query: str) -> list[dict]:
             shutil.rmtree(dest, ignore_errors=True)
         shutil.rmtree(site_out, ignore_errors=True)
         shutil.rmtree(info["plain"], ignore_errors=True)
-        results.append(row)
+        if "b" not in row and "b" in previous.get(n, {}):
+            row["b"] = previous[n]["b"]  # (b) does not depend on nianbao: keep the earlier measurement
+        previous[n] = row
+        results = [previous[k] for k in sorted(previous)]
         (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     return results
 
@@ -218,8 +234,9 @@ def main(argv=None):
     ap.add_argument("--b-max", type=int, default=2000)
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--query", default="政策解读")
+    ap.add_argument("--merge", action="store_true", help="keep the rows of other sizes (and earlier (b) rows) in OUT/results.json")
     a = ap.parse_args(argv)
-    results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query)
+    results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge)
     (HERE / "results.md").write_text(table(results) + "\n", encoding="utf-8")
     (HERE / "plot.svg").write_text(plot(results), encoding="utf-8")
     print(table(results))

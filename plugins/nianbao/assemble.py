@@ -53,6 +53,7 @@ def combined_site(shards: list[tuple[str, Path]], title: str) -> Site:
         for doc in json.loads((d / "data/nianbao-all.json").read_text(encoding="utf-8"), parse_float=Decimal):
             r = report_from_canonical(doc, unit=f"{name}--{doc['unit']}")
             site.reports[(r.unit, r.year)] = r
+    site.reindex()
     return site
 
 

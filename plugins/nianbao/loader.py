@@ -509,6 +509,7 @@ def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "cont
                             Location(sp.rel(md), 0),
                         )
                     )
+    site.reindex()
     return LoadResult(site, issues)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from enum import Enum
 
@@ -200,6 +201,9 @@ class Report:
 
 @dataclass
 class Site:
+    """Units and reports. Lookups by unit are served from indexes built on first use: a site is
+    complete once loaded (code that adds units or reports afterwards calls ``reindex``)."""
+
     root: str
     units: dict[str, Unit]
     reports: dict[tuple[str, int], Report]
@@ -209,7 +213,25 @@ class Site:
         return self.reports.get((unit, year))
 
     def years_of(self, unit: str) -> list[int]:
-        return sorted(y for (u, y) in self.reports if u == unit)
+        return self._years.get(unit, [])
 
     def children_of(self, unit: str | None) -> list[Unit]:
-        return [u for u in self.units.values() if u.parent == unit]
+        return self._children.get(unit, [])
+
+    def reindex(self) -> None:
+        self.__dict__.pop("_years", None)
+        self.__dict__.pop("_children", None)
+
+    @cached_property
+    def _years(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for u, y in sorted(self.reports):
+            out.setdefault(u, []).append(y)
+        return out
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Unit]]:
+        out: dict[str | None, list[Unit]] = {}
+        for u in self.units.values():  # registry order
+            out.setdefault(u.parent, []).append(u)
+        return out
