@@ -25,23 +25,36 @@ _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 
 class Stash:
     """Generated HTML kept out of Markdown: a placeholder paragraph stands in for each block and is
-    replaced after conversion (Markdown's raw-HTML parsing of large tables dominated build time)."""
+    replaced after conversion (Markdown's raw-HTML parsing of large tables dominated build time).
+
+    A block may be a function that renders it: it is called only when the page is restored, so the
+    large official tables of thousands of pages are never held in memory at the same time."""
 
     def __init__(self) -> None:
-        self.blocks: list[str] = []
+        self.blocks: list = []
 
-    def add(self, html: str) -> str:
+    def add(self, html) -> str:
         self.blocks.append(html)
         return f"nianbaoblock{len(self.blocks) - 1}x"
 
     def restore(self, html: str) -> str:
         if not self.blocks:
             return html
-        return re.sub(r"<p>nianbaoblock(\d+)x</p>", lambda m: self.blocks[int(m[1])], html)
+
+        def block(m):
+            b = self.blocks[int(m[1])]
+            return b() if callable(b) else b
+
+        return re.sub(r"<p>nianbaoblock(\d+)x</p>", block, html)
 
 
 def _block(stash: Stash | None, html: str) -> str:
     return stash.add(html) if stash is not None else html
+
+
+def _deferred(stash: Stash | None, render_fn) -> str:
+    """A block rendered when the page is restored (or now, without a stash)."""
+    return stash.add(render_fn) if stash is not None else render_fn()
 
 
 def strip_comments(markdown: str) -> str:
@@ -203,7 +216,7 @@ def report_markdown(
             if t is None:
                 parts += [_block(stash, render("missing.html", user_dirs, what=f"统计表 {tdef.id}")), ""]
             else:
-                parts += [_block(stash, render_table(tdef, t, user_dirs=user_dirs)), ""]
+                parts += [_deferred(stash, lambda tdef=tdef, t=t: render_table(tdef, t, user_dirs=user_dirs)), ""]
             continue
         s = n.section(section.ordinal) if n else None
         parts += [f"## {s.heading if s else section.heading}", ""]

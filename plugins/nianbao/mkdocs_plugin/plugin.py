@@ -189,17 +189,20 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if not self.config.enabled:
             return html
         spec = self.specs.get(page.file.src_uri)
-        stash = self._stashes.pop(page.file.src_uri, None)
         if spec is not None:
-            # what authors wrote is sanitised; nianbao's own HTML is restored afterwards, untouched
+            # what authors wrote is sanitised; nianbao's own HTML is restored in on_post_page, untouched
             html = P.sanitize(html)
-        if stash is not None:
-            html = stash.restore(html)
         if self.config.search_enabled and spec is not None and spec.kind in P.INDEXED_KINDS:
             html = P.search_wrap(html, P.search_attributes(self.site, spec))
         if self.config.notice:
             html = P.notice_html(self.config.notice, self.user_dirs) + html
         return html
+
+    def on_post_page(self, output, *, page, config):
+        """nianbao's generated HTML goes in as each page is written (MkDocs renders the Markdown of
+        every page before writing any: the big tables are made here, one page at a time)."""
+        stash = self._stashes.pop(page.file.src_uri, None)
+        return stash.restore(output) if stash is not None else output
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
