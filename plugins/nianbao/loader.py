@@ -419,7 +419,7 @@ def parse_narrative(text: str, path: str) -> Narrative:
         (current[3] if current else preamble).append(line)
     if current:
         sections.append(Section(current[0], current[1], "\n".join(current[3]).strip("\n"), current[2]))
-    return Narrative(path, "\n".join(preamble).strip("\n"), tuple(sections))
+    return Narrative(path, "\n".join(preamble).strip("\n"), tuple(sections), text)
 
 
 def load_narrative(fs_path: Path, path: str) -> tuple[Narrative | None, list[Issue]]:
@@ -493,7 +493,7 @@ def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "cont
             narrative, n_issues = load_narrative(md, sp.rel(md))
             issues += n_issues
             if narrative is not None:
-                report = _with_narrative(report, narrative)
+                report = replace(report, narrative=narrative)
         site.reports[(unit_id, year)] = report
     # narrative files with no data file
     if sp.content_dir.is_dir():
@@ -511,10 +511,6 @@ def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "cont
                     )
     site.reindex()
     return LoadResult(site, issues)
-
-
-def _with_narrative(report: Report, narrative: Narrative) -> Report:
-    return replace(report, narrative=narrative)
 
 
 def content_path(site_root: Path, unit: str, year: int, content_dir: str = "content") -> Path:

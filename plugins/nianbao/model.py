@@ -166,6 +166,7 @@ class Narrative:
     path: str
     preamble: str
     sections: tuple[Section, ...]
+    source: str = field(default="", repr=False)  # the file as written, for checks that need its line numbers
 
     def section(self, ordinal: str) -> Section | None:
         for s in self.sections:

@@ -52,10 +52,5 @@ def c_html(ctx: Context):
     n = ctx.report.narrative
     if n is None:
         return
-    # the narrative file as written: preamble and sections, with their line numbers
-    try:
-        with open(f"{ctx.site.root}/{n.path}", encoding="utf-8-sig") as f:
-            text = f.read()
-    except OSError:
-        return
-    yield from raw_html_findings(text, n.path)
+    # the narrative file as the loader read it, so findings carry its line numbers
+    yield from raw_html_findings(n.source, n.path)
