@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +89,11 @@ def seed_numbers(section_start: str, section_end: str) -> list[str]:
     text = SEED_TEXT.read_text(encoding="utf-8")
     body = text[text.index(section_start) : text.index(section_end)]
     return [ln.strip() for ln in body.splitlines() if re.fullmatch(r"\s*\d+(\.\d+)?\s*", ln)]
+
+
+def mkdocs_build(project: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    """``mkdocs build`` of a project folder in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )

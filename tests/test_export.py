@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +20,7 @@ from nianbao.export import LONG_COLUMNS, canonical_from_long, long_csv, site_fil
 from nianbao.export.schemas import canonical_schema, datafile_schema
 from nianbao.validate import check_site
 
-from .conftest import ROOT, SITES
+from .conftest import ROOT, SITES, mkdocs_build
 
 SITES_TO_CHECK = [ROOT, SITES / "basic", SITES / "sample"]
 
@@ -171,8 +168,7 @@ def test_datafile_schema_rejects_a_short_row(site):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("export-site") / "site"
-    p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(SITES / "basic/mkdocs.yml"), "-d", str(out)],
-                       capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    p = mkdocs_build(SITES / "basic", out)
     assert p.returncode == 0, p.stderr
     return out
 

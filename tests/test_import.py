@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from nianbao.importers import plan_import
 from nianbao.validate import check_site
 
 from . import corpus
-from .conftest import ROOT, SEED_TEXT, found
+from .conftest import ROOT, SEED_TEXT, found, mkdocs_build
 
 TITLE = "示例县新河镇人民政府2024年政府信息公开工作年度报告"
 REGISTRY = """units:
@@ -111,8 +109,7 @@ def test_seed_import_builds_the_same_page(tmp_path, capsys):
     pages = []
     for project in (ROOT, root):
         out = tmp_path / f"out{len(pages)}"
-        p = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
-                           capture_output=True, text=True)
+        p = mkdocs_build(project, out)
         assert p.returncode == 0, p.stderr
         html = (out / "dazhangzhuang/2024/index.html").read_text(encoding="utf-8")
         pages.append(html[html.index("<article") : html.index("</article>")])

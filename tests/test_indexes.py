@@ -4,7 +4,6 @@ from the raw data files (plain yaml.safe_load and the spec's row groups, not nia
 from __future__ import annotations
 
 import filecmp
-import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from nianbao.indexes import report_status
 from nianbao.issues import ERROR, Issue
 from nianbao.validate import check_site
 
-from .conftest import ROOT, SITES
+from .conftest import ROOT, SITES, mkdocs_build
 from .htmlgrid import text
 from .test_portal import check_table, t3_layout, t2_layout, t4_layout
 
@@ -88,10 +87,7 @@ def fmt(v: Decimal | None) -> str:
 @pytest.fixture(scope="module")
 def sample_built(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample") / "site"
-    p = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(SAMPLE / "mkdocs.yml"), "-d", str(out)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    p = mkdocs_build(SAMPLE, out, strict=False)
     assert p.returncode == 0, p.stderr
     assert "ERROR" not in p.stderr and p.stderr.count("WARNING") == 4  # M-6, M-2, T2-4 ×2
     return out
@@ -263,10 +259,7 @@ def test_sample_with_errors_fails_and_writes_nothing(tmp_path):
     shutil.copytree(SAMPLE, work)
     shutil.copytree(SITES / "sample-errors" / "data", work / "data", dirs_exist_ok=True)
     out = tmp_path / "site"
-    p = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(work / "mkdocs.yml"), "-d", str(out)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    p = mkdocs_build(work, out, strict=False)
     assert p.returncode != 0
     assert "data/dongcheng/2023.yml" in p.stderr and "T3-1" in p.stderr and "T3-3" in p.stderr
     assert not out.exists()

@@ -10,8 +10,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ROOT = Path(__file__).resolve().parents[2]
+from ..conftest import ROOT, mkdocs_build  # noqa: E402
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 
 
@@ -46,12 +44,7 @@ def serve(directory: Path):
 
 
 def build_site(project: Path, out: Path) -> None:
-    p = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    p = mkdocs_build(project, out)
     assert p.returncode == 0, p.stderr
 
 
@@ -81,10 +74,7 @@ def repo_url(tmp_path_factory):
 def sample_url(tmp_path_factory, browser):
     """The sample county, built (without --strict: it has a report with warnings on purpose) and served."""
     root = tmp_path_factory.mktemp("sample-site")
-    p = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "tests/sites/sample/mkdocs.yml"), "-d", str(root / "site")],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    p = mkdocs_build(ROOT / "tests/sites/sample", root / "site", strict=False)
     assert p.returncode == 0, p.stderr
     base, stop = serve(root / "site")
     yield base
