@@ -459,7 +459,27 @@ def iter_data_files(data_dir: Path):
             yield unit_dir.name, (int(m[1]) if m else None), f
 
 
-def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "content") -> LoadResult:
+def _cached(cache: dict | None, fs_path: Path, args: tuple, load):
+    """``load(*args)``, or its earlier result when ``cache`` holds one for the same file unchanged
+    (same size and modification time). Reports and narratives are frozen, so sharing them is safe."""
+    if cache is None:
+        return load(*args)
+    try:
+        st = fs_path.stat()
+    except OSError:
+        return load(*args)
+    sig = (args, st.st_mtime_ns, st.st_size)
+    hit = cache.get(str(fs_path))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    result = load(*args)
+    cache[str(fs_path)] = (sig, result)
+    return result
+
+
+def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None) -> LoadResult:
+    """Every unit and report under ``root``. ``cache`` (a dict kept by the caller between loads, as
+    ``mkdocs serve`` does) skips parsing the files that did not change since the previous load."""
     root = Path(root)
     sp = SitePaths(root, root / data_dir, root / content_dir)
     issues: list[Issue] = []
@@ -480,7 +500,7 @@ def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "cont
         if year is None:
             issues.append(Issue("L-PATH", ERROR, "数据文件名应为四位年度，如 2024.yml", Location(rel, 0)))
             continue
-        report, rep_issues = load_report(f, rel, unit_id, year)
+        report, rep_issues = _cached(cache, f, (f, rel, unit_id, year), load_report)
         issues += rep_issues
         if unit_id not in units and reg_fs.is_file():
             issues.append(
@@ -490,7 +510,7 @@ def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "cont
             continue
         md = sp.content_dir / unit_id / f"{year}.md"
         if md.is_file():
-            narrative, n_issues = load_narrative(md, sp.rel(md))
+            narrative, n_issues = _cached(cache, md, (md, sp.rel(md)), load_narrative)
             issues += n_issues
             if narrative is not None:
                 report = replace(report, narrative=narrative)

@@ -32,10 +32,27 @@ class Stash:
 
     def __init__(self) -> None:
         self.blocks: list = []
+        self.keys: list = []
 
-    def add(self, html) -> str:
+    def add(self, html, key=None) -> str:
+        """``html`` is a string or a function returning one; a function's ``key`` (any value with a
+        stable repr that changes whenever its HTML would) lets :meth:`fingerprint` cover it unrendered."""
         self.blocks.append(html)
+        self.keys.append(key)
         return f"nianbaoblock{len(self.blocks) - 1}x"
+
+    def fingerprint(self, digest) -> bool:
+        """Feed every block (a deferred one by its key) to ``digest`` (a hashlib object); False when
+        a deferred block has no key, i.e. the page's HTML cannot be known without rendering it."""
+        for html, key in zip(self.blocks, self.keys):
+            if callable(html):
+                if key is None:
+                    return False
+                digest.update(repr(key).encode("utf-8"))
+            else:
+                digest.update(html.encode("utf-8"))
+            digest.update(b"\0")
+        return True
 
     def restore(self, html: str) -> str:
         if not self.blocks:
@@ -52,9 +69,9 @@ def _block(stash: Stash | None, html: str) -> str:
     return stash.add(html) if stash is not None else html
 
 
-def _deferred(stash: Stash | None, render_fn) -> str:
+def _deferred(stash: Stash | None, render_fn, key=None) -> str:
     """A block rendered when the page is restored (or now, without a stash)."""
-    return stash.add(render_fn) if stash is not None else render_fn()
+    return stash.add(render_fn, key) if stash is not None else render_fn()
 
 
 def strip_comments(markdown: str) -> str:
@@ -216,7 +233,8 @@ def report_markdown(
             if t is None:
                 parts += [_block(stash, render("missing.html", user_dirs, what=f"统计表 {tdef.id}")), ""]
             else:
-                parts += [_deferred(stash, lambda tdef=tdef, t=t: render_table(tdef, t, user_dirs=user_dirs)), ""]
+                parts += [_deferred(stash, lambda tdef=tdef, t=t: render_table(tdef, t, user_dirs=user_dirs),
+                                    key=(report.format.id, t, user_dirs)), ""]
             continue
         s = n.section(section.ordinal) if n else None
         parts += [f"## {s.heading if s else section.heading}", ""]

@@ -16,6 +16,8 @@ import hashlib
 import json
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
@@ -25,14 +27,30 @@ class SearchIndexError(Exception):
     pass
 
 
-def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind") -> Path:
-    p = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", output_subdir, "--quiet"],
-        capture_output=True,
-        text=True,
-    )
-    if p.returncode != 0:
-        raise SearchIndexError((p.stderr or p.stdout).strip()[-2000:])
+class SearchIndexCancelled(SearchIndexError):
+    pass
+
+
+def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: threading.Event | None = None) -> Path:
+    """Index ``site_dir`` into ``site_dir/output_subdir``. Setting ``cancel`` (from another thread)
+    stops Pagefind and raises :class:`SearchIndexCancelled`."""
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(
+            [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", output_subdir, "--quiet"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+        while True:
+            try:
+                p.wait(timeout=0.1 if cancel is not None else None)
+                break
+            except subprocess.TimeoutExpired:
+                if cancel.is_set():
+                    p.kill()
+                    p.wait()
+                    raise SearchIndexCancelled("已取消") from None
+        if p.returncode != 0:
+            out.seek(0)
+            raise SearchIndexError(out.read().decode("utf-8", "replace").strip()[-2000:])
     bundle = Path(site_dir) / output_subdir
     make_deterministic(bundle)
     return bundle

@@ -44,9 +44,9 @@ def validate_site(site: Site) -> list[Issue]:
     return issues
 
 
-def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "content") -> tuple[LoadResult, list[Issue]]:
+def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None) -> tuple[LoadResult, list[Issue]]:
     """Load and validate: the loading issues and the rule findings, sorted, each once."""
-    result = load_site(root, data_dir, content_dir)
+    result = load_site(root, data_dir, content_dir, cache)
     issues = result.issues + validate_site(result.site)
     return result, sort_issues(issues)
 

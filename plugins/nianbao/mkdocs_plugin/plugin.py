@@ -4,15 +4,22 @@
   messages (whether or not ``--strict`` is given), warnings go to the plugin logger.
 - With ``build_atomic`` the site is built into a sibling staging folder that replaces ``site_dir``
   only after the whole build (including ``--strict``'s warning count) succeeded.
+- Under ``mkdocs serve`` an edit must show at once: files that did not change are not parsed again,
+  pages whose inputs did not change are not rendered again (MkDocs keeps a plugin that has
+  ``on_startup`` across the rebuilds of one ``serve``, so these caches live on it), and the open-data files and the search index are refreshed in the background after the
+  pages are written (a newer edit cancels that work).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import logging
 import multiprocessing
+import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -22,7 +29,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
 from ..export import SITE_FILES, write_site_exports
-from ..searchindex import SearchIndexError, run_pagefind
+from .. import __version__
+from ..searchindex import SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
 
@@ -30,6 +38,56 @@ log = get_plugin_logger(__name__)
 
 ASSETS = ("nianbao/nianbao.css", "nianbao/nianbao.js")  # on every page
 PAGE_ASSETS = ("nianbao/search.js",)  # copied; loaded by the pages that need them
+
+
+CACHED_TEMPLATE = "nianbao_cached.html"  # renders nothing: on_post_page puts the cached page in
+
+
+class _ServeState:
+    """What ``mkdocs serve`` keeps between rebuilds."""
+
+    def __init__(self):
+        self.loads: dict = {}  # loader cache: file -> (signature, parsed result)
+        self.pages: dict[str, tuple[str, str, str | None]] = {}  # src_uri -> (key, html, title)
+        self.job: _BackgroundJob | None = None
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+
+class _BackgroundJob:
+    """The open-data files and the search index of a served build, made after its pages are up."""
+
+    def __init__(self, plugin: "NianbaoPlugin", site_dir: str):
+        self.cancelled = threading.Event()
+        self.plugin = plugin
+        self.site_dir = site_dir
+        self.thread = threading.Thread(target=self._run, name="nianbao-serve-background", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.plugin._write_exports_into(self.site_dir)
+            if self.cancelled.is_set():
+                return
+            if self.plugin.config.search_enabled:
+                run_pagefind(self.site_dir, cancel=self.cancelled)
+            log.info("数据下载和搜索索引已在后台更新")
+        except SearchIndexCancelled:
+            pass
+        except Exception as e:  # noqa: BLE001 - the preview stays up; say what failed
+            if not self.cancelled.is_set():
+                log.error(f"后台更新数据下载或搜索索引失败：{e}")
+        finally:
+            self.plugin._stop_exports()
+
+    def cancel(self):
+        self.cancelled.set()
+        self.plugin._terminate_exports()
+        self.thread.join()
+
 
 
 class _Counter(logging.Handler):
@@ -57,6 +115,11 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._export_dir = None
         self._real_site_dir = None
         self._counter = None
+        self._serving = False
+        self._page_sig = None  # serve: what every page depends on; None = no page cache
+        self._page_keys: dict[str, str] = {}
+        self._page_hits: dict[str, str] = {}
+        self._serve = _ServeState()
 
     # ------------------------------------------------------------------------------- config
 
@@ -66,6 +129,11 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
+        # a plugin with on_startup is kept by MkDocs across the rebuilds of one `mkdocs serve`
+        self._serving = self.command == "serve"
+        self._stashes, self._page_keys, self._page_hits, self._page_sig = {}, {}, {}, None
+        if self._serving:
+            self._serve.cancel_job()  # the previous build's background work writes into the folder about to be rebuilt
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.data_dir = (root / self.config.data_dir).resolve()
@@ -81,7 +149,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 config.extra_css.append(asset)
             if asset.endswith(".js") and asset not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(asset)
-        if self.config.nav_generate and not config.nav:
+        self._generated_nav = self.config.nav_generate and not config.nav
+        if self._generated_nav:
             config.nav = [
                 {"首页": P.HOME_URI},
                 {"单位一览": P.UNITS_URI},
@@ -108,7 +177,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return
         content_rel = self.docs_dir.relative_to(self.root) if self.docs_dir.is_relative_to(self.root) else self.docs_dir
         data_rel = self.data_dir.relative_to(self.root) if self.data_dir.is_relative_to(self.root) else self.data_dir
-        result, issues = check_site(self.root, str(data_rel), str(content_rel))
+        result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None)
         self.site, self.issues = result.site, issues
         self.by_report = issues_by_report(issues, result.site)
         self._data_rel, self._content_rel = str(data_rel), str(content_rel)
@@ -141,7 +210,25 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         for asset in ASSETS + PAGE_ASSETS:
             if files.get_file_from_path(asset) is None:
                 files.append(File.generated(config, asset, abs_src_path=str(pkg_assets / Path(asset).name)))
+        if self._serving:
+            self._page_sig = self._page_signature(config, files)
         return files
+
+    def _page_signature(self, config, files: Files) -> str | None:
+        """What every page's HTML depends on besides its own inputs: the configuration, the set of
+        pages (links, the nav) and the templates. None (no page cache) when a hand-written nav could
+        show other pages' titles."""
+        if not (self.config.nav_generate and config.nav and self._generated_nav):
+            return None
+        h = hashlib.sha256(__version__.encode())
+        if config.config_file_path and os.path.isfile(config.config_file_path):
+            h.update(Path(config.config_file_path).read_bytes())
+        h.update("\n".join(sorted(f.src_uri for f in files)).encode("utf-8"))
+        for d in [config.theme.custom_dir, *self.user_dirs]:
+            for f in sorted(Path(d).rglob("*")) if d and os.path.isdir(d) else ():
+                st = f.stat()
+                h.update(f"{f}:{st.st_mtime_ns}:{st.st_size}\n".encode("utf-8"))
+        return h.hexdigest()
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
@@ -183,10 +270,33 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             md = P.search_markdown(link(P.HOME_URI), ud, stash)
         else:  # pragma: no cover - every kind is handled above
             md = markdown
+        if self._page_sig is not None:
+            return self._from_cache(md, page, spec, stash)
+        return md
+
+    def _from_cache(self, md: str, page, spec: P.PageSpec, stash: P.Stash) -> str:
+        """serve: a page whose inputs are those it was last rendered from is not rendered again."""
+        h = hashlib.sha256(self._page_sig.encode())
+        for part in (page.file.src_uri, repr(sorted(page.meta.items())), md):
+            h.update(part.encode("utf-8") + b"\0")
+        if self.config.search_enabled and spec.kind in P.INDEXED_KINDS:
+            h.update(repr(P.search_attributes(self.site, spec)).encode("utf-8"))
+        if not stash.fingerprint(h):
+            return md
+        key = h.hexdigest()
+        cached = self._serve.pages.get(page.file.src_uri)
+        if cached is not None and cached[0] == key:
+            self._page_hits[page.file.src_uri] = cached[1]
+            del self._stashes[page.file.src_uri]
+            page.meta["template"] = CACHED_TEMPLATE
+            if cached[2] is not None and "title" not in page.meta:
+                page.meta["title"] = cached[2]  # other pages' nav and links show it
+            return ""
+        self._page_keys[page.file.src_uri] = key
         return md
 
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled:
+        if not self.config.enabled or page.file.src_uri in self._page_hits:
             return html
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
@@ -201,8 +311,15 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     def on_post_page(self, output, *, page, config):
         """nianbao's generated HTML goes in as each page is written (MkDocs renders the Markdown of
         every page before writing any: the big tables are made here, one page at a time)."""
-        stash = self._stashes.pop(page.file.src_uri, None)
-        return stash.restore(output) if stash is not None else output
+        uri = page.file.src_uri
+        if uri in self._page_hits:
+            return self._page_hits.pop(uri)
+        stash = self._stashes.pop(uri, None)
+        output = stash.restore(output) if stash is not None else output
+        key = self._page_keys.pop(uri, None)
+        if key is not None:
+            self._serve.pages[uri] = (key, output, page.title)
+        return output
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
@@ -226,25 +343,43 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             self._export_dir = None
         self._exports = None
 
-    @event_priority(10)
-    def _write_exports(self, *, config):
+    def _terminate_exports(self) -> None:
+        """Stop the worker now (serve: a newer edit supersedes its work)."""
+        pool = self._pool
+        if pool is not None:
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+
+    def _write_exports_into(self, site_dir: str) -> None:
+        """Wait for the worker, copy its files into <site>/data/ and fill in the data page's sizes."""
         if self._exports is None:
             return
         try:
             sizes = self._exports.result()
-            target = Path(config.site_dir) / "data"
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(self._export_dir, target, dirs_exist_ok=True)
-            page = target / "index.html"
-            if page.exists():
-                page.write_text(P.fill_sizes(page.read_text(encoding="utf-8"), sizes), encoding="utf-8")
+        except concurrent.futures.process.BrokenProcessPool:
+            raise PluginError("生成开放数据文件的子进程意外退出（内存不足？），网站未生成") from None
+        target = Path(site_dir) / "data"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(self._export_dir, target, dirs_exist_ok=True)
+        page = target / "index.html"
+        if page.exists():
+            page.write_text(P.fill_sizes(page.read_text(encoding="utf-8"), sizes), encoding="utf-8")
+
+    @event_priority(10)
+    def _write_exports(self, *, config):
+        if self._serving and self.config.enabled:
+            # the pages are up: the open data and the search index follow in the background
+            self._serve.job = _BackgroundJob(self, config.site_dir)
+            return
+        try:
+            self._write_exports_into(config.site_dir)
         finally:
             self._stop_exports()
 
     @event_priority(0)
     def _index_search(self, *, config):
         """Pagefind indexes the (staged) site; a failure fails the build, so nothing is published."""
-        if not self.config.enabled or not self.config.search_enabled:
+        if not self.config.enabled or not self.config.search_enabled or self._serving:
             return
         try:
             run_pagefind(config.site_dir)
