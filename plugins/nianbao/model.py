@@ -16,7 +16,7 @@ from .formats import FormatDef
 Number = int | Decimal
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     file: str
     line: int  # 1-based; 0 when the whole file is meant
@@ -34,7 +34,7 @@ class CellKind(str, Enum):
     NA = "na"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     kind: CellKind
     value: Number | None = None
@@ -68,7 +68,7 @@ def format_number(v: Number | None) -> str:
     return str(v)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     id: str
     rows: dict[str, dict[str, Cell]]
@@ -79,7 +79,7 @@ class Table:
         return self.rows[row][col]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     address: str | None = None
     postcode: str | None = None
@@ -98,7 +98,7 @@ UNIT_KINDS = GOVERNMENT_KINDS + DEPARTMENT_KINDS
 TOWNSHIP_KINDS = ("乡", "镇", "街道")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     id: str
     name: str
@@ -124,7 +124,7 @@ class Unit:
         return self.kind in TOWNSHIP_KINDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meta:
     title: str | None = None
     publisher: str | None = None
@@ -151,7 +151,7 @@ class Meta:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """One part of the Markdown narrative: a top-level heading (一、 … 六、) and its body."""
 
@@ -161,7 +161,7 @@ class Section:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Narrative:
     path: str
     preamble: str
@@ -179,7 +179,7 @@ class Narrative:
         return "\n".join([self.preamble] + [s.body for s in self.sections])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     unit: str
     year: int

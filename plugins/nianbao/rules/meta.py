@@ -135,7 +135,7 @@ SIMILARITY_THRESHOLD = 0.85
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-@lru_cache(maxsize=4096)  # each narrative is compared as this year's and as next year's
+@lru_cache(maxsize=8)  # compared as this year's and as next year's: reports are checked unit by unit, year by year
 def shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
     """Character n-grams of the text with whitespace and punctuation removed and digits masked
     (a new year's dates and counts alone do not make a report new)."""
