@@ -14,9 +14,10 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from nianbao.canonical import report_to_canonical
+from nianbao.canonical import dumps, report_to_canonical
 from nianbao.cli import main
-from nianbao.export import LONG_COLUMNS, canonical_from_long, long_csv, site_files
+from nianbao.export import LONG_COLUMNS, LONG_SHEET_MAX_ROWS, canonical_from_long, long_csv, site_files, workbook, write_exports
+from nianbao.model import Site
 from nianbao.export.schemas import canonical_schema, datafile_schema
 from nianbao.validate import check_site
 
@@ -27,6 +28,32 @@ SITES_TO_CHECK = [ROOT, SITES / "basic", SITES / "sample"]
 
 def files_of(root: Path) -> dict[str, bytes]:
     return {f.path: f.data for f in site_files(check_site(root)[0].site)}
+
+
+@pytest.mark.parametrize("root", SITES_TO_CHECK, ids=["repo", "basic", "sample"])
+def test_streamed_exports_are_the_same_bytes_as_in_memory(root, tmp_path):
+    """The build writes the open data a report at a time; the files equal those made whole in memory."""
+    site = check_site(root)[0].site
+    sizes = write_exports(site, tmp_path)
+    files = site_files(site)
+    assert sorted(sizes) == sorted(f.path for f in files)
+    for f in files:
+        assert (tmp_path / f.path).read_bytes() == f.data, f.path
+        assert sizes[f.path] == len(f.data)
+    everything = [report_to_canonical(site.reports[k]) for k in sorted(site.reports)]
+    assert (tmp_path / "nianbao-all.json").read_text(encoding="utf-8") == dumps(everything) + "\n"
+    empty = tmp_path / "empty"
+    write_exports(Site(root="", units={}, reports={}), empty)
+    assert (empty / "nianbao-all.json").read_text(encoding="utf-8") == dumps([]) + "\n"
+
+
+def test_workbook_long_sheet_from_a_count_alone():
+    import openpyxl
+
+    site = check_site(SITES / "basic")[0].site
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(site, long_count=LONG_SHEET_MAX_ROWS + 1)))
+    assert f"共 {LONG_SHEET_MAX_ROWS + 1} 行" in wb["逐格数据"]["A1"].value
+    assert workbook(site, long_count=5) == workbook(site)  # under the limit the rows are written as before
 
 
 def json_ready(o):

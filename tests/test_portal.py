@@ -3,6 +3,7 @@ failing builds that publish nothing, and no request to an outside host."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -395,12 +396,23 @@ def test_repo_index_pages(repo_built):
     assert [text(r.find("th")) for r in rows] == ["大张庄镇"]
 
 
-def test_search_index_is_reproducible_on_a_site_with_many_filter_values(tmp_path):
-    """The sample county has more filter values than the fixture: rebuild it and compare the index."""
+@pytest.mark.parametrize("part_pages", [None, 7])
+def test_search_index_is_reproducible_on_a_site_with_many_filter_values(tmp_path, part_pages):
+    """The sample county has more filter values than the fixture: rebuild it and compare the index
+    (in one bundle, and in parts as a province-sized site gets it)."""
+    project = tmp_path / "project"
+    shutil.copytree(SITES / "sample", project)
+    if part_pages:
+        config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+        (project / "mkdocs.yml").write_text(config.replace("  - nianbao:\n", f"  - nianbao:\n      search_part_pages: {part_pages}\n"),
+                                            encoding="utf-8")
     outs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        p = mkdocs_build(SITES / "sample", out, strict=False)
+        p = mkdocs_build(project, out, strict=False)
         assert p.returncode == 0, p.stderr
         outs.append({p.relative_to(out): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()})
     assert outs[0] == outs[1]
+    parts = json.loads(outs[0][Path("pagefind/nianbao-parts.json")])
+    assert (len(parts) >= 3) if part_pages else parts == []
+    assert not list(tmp_path.glob(".nianbao-pagefind-*"))  # the parts' working folders are gone

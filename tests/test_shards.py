@@ -4,6 +4,8 @@ roll-ups computed from their exported data and one search over both."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +29,12 @@ def build(project: Path, out: Path) -> None:
 def assembled(tmp_path_factory):
     work = tmp_path_factory.mktemp("shards")
     build(SITES / "basic", work / "shard-basic")
-    build(SITES / "sample", work / "shard-sample")
+    # the sample shard's search index is built in parts (as a province's is), the basic one's is not
+    sample = work / "sample-project"
+    shutil.copytree(SITES / "sample", sample)
+    config = (sample / "mkdocs.yml").read_text(encoding="utf-8")
+    (sample / "mkdocs.yml").write_text(config.replace("  - nianbao:\n", "  - nianbao:\n      search_part_pages: 10\n"), encoding="utf-8")
+    build(sample, work / "shard-sample")
     out = work / "national"
     assert main(["assemble", "--out", str(out), f"basic={work / 'shard-basic'}", f"sample={work / 'shard-sample'}"]) == 0
     return out
@@ -59,6 +66,17 @@ def test_national_rollup_is_the_sum_over_both_shards(assembled, year):
             vals = [r["applications"][row][col] for r in reports if isinstance(r["applications"][row][col], (int, Decimal))]
             want.append(str(sum(vals)) if vals else "")
     assert cells == want
+
+
+def test_search_page_lists_every_bundle_of_every_shard(assembled):
+    page = (assembled / "search/index.html").read_text(encoding="utf-8")
+    entries = re.search(r'data-nb-bundles="([^"]*)"', page)[1].split(" ")
+    parts = json.loads((assembled / "sample/pagefind/nianbao-parts.json").read_text(encoding="utf-8"))
+    assert len(parts) >= 2
+    assert entries == ["../basic/pagefind/|../basic/", "../sample/pagefind/|../sample/"] + [
+        f"../sample/pagefind/{p}|../sample/" for p in parts]
+    for e in entries:
+        assert (assembled / "search" / e.split("|")[0] / "pagefind-entry.json").resolve().exists()
 
 
 def test_rollup_lists_each_shard(assembled):

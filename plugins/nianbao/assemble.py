@@ -19,6 +19,7 @@ from .canonical import report_from_canonical
 from .indexes import comparable_columns, column_value, rollup
 from .model import Contact, Site, Unit
 from .render import render, render_table
+from .searchindex import PARTS_FILE
 
 SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ROOT_ID = "national"
@@ -34,6 +35,7 @@ class Shard:
     site_dir: Path
     title: str
     reports: int
+    bundles: tuple[str, ...] = ("pagefind/",)  # the shard's search bundles, relative to its folder
 
 
 def _title(site_dir: Path) -> str:
@@ -80,7 +82,10 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
     info = []
     for n, d in shards:
         shutil.copytree(d, out / n)
-        info.append(Shard(n, out / n, _title(d), len(json.loads((d / "data/nianbao-all.json").read_text(encoding="utf-8")))))
+        parts_file = d / "pagefind" / PARTS_FILE
+        parts = json.loads(parts_file.read_text(encoding="utf-8")) if parts_file.exists() else []
+        info.append(Shard(n, out / n, _title(d), len(json.loads((d / "data/nianbao-all.json").read_text(encoding="utf-8"))),
+                          ("pagefind/", *(f"pagefind/{p}" for p in parts))))
     site = combined_site([(n, out / n) for n, _ in shards], title)
     first = shards[0][0]
     css = [f"{first}/{p}" for p in _css(out / first)]

@@ -165,7 +165,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import site_files, write_files
+    from .export import write_exports
     from .issues import has_errors
 
     root = _site_root(args.root, args.data_dir)
@@ -174,9 +174,8 @@ def cmd_export(args) -> int:
         print(format_text([i for i in issues if i.severity.value == "error"], root), file=sys.stderr)
         raise CliError("数据有错误，未导出（先运行 nianbao validate 改正）")
     out = Path(args.out)
-    files = site_files(result.site)
-    write_files(files, out)
-    print(f"已导出 {len(files)} 个文件到 {out}")
+    sizes = write_exports(result.site, out)
+    print(f"已导出 {len(sizes)} 个文件到 {out}")
     return 0
 
 

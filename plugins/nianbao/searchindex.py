@@ -14,6 +14,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,14 +33,62 @@ class SearchIndexCancelled(SearchIndexError):
     pass
 
 
-def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: threading.Event | None = None) -> Path:
-    """Index ``site_dir`` into ``site_dir/output_subdir``. Setting ``cancel`` (from another thread)
-    stops Pagefind and raises :class:`SearchIndexCancelled`."""
+PARTS_FILE = "nianbao-parts.json"  # in the main bundle: the further bundles of a large site
+CHUNK_PAGES = 2500  # Pagefind holds ~0.4 MB per page while indexing: ~1 GB per part
+
+
+def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: threading.Event | None = None,
+                 chunk_pages: int = CHUNK_PAGES) -> Path:
+    """Index ``site_dir`` into ``site_dir/output_subdir``.
+
+    Pagefind keeps the whole index in memory while it builds it (about 4 GB for 10,000 reports), so
+    a site of more than ``chunk_pages`` pages is indexed in parts, one after another: the first part
+    is the main bundle, the others go to ``part-2/``, ``part-3/`` … inside it, listed in
+    ``nianbao-parts.json``; the search page merges them (Pagefind's ``mergeIndex``). Pages are
+    split in path order, so the parts do not depend on anything but the site.
+
+    Setting ``cancel`` (from another thread) stops Pagefind and raises :class:`SearchIndexCancelled`."""
+    site = Path(site_dir)
+    bundle = site / output_subdir
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html") if not p.is_relative_to(bundle))
+    chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)] or [[]]
+    if len(chunks) == 1:
+        _pagefind(["--site", str(site), "--output-subdir", output_subdir], cancel)
+        make_deterministic(bundle)
+        (bundle / PARTS_FILE).write_text("[]\n", encoding="utf-8")
+        return bundle
+    # Pagefind skips pages without data-pagefind-body once it has seen one: in parts, that holds
+    # only within each part, so the parts get the marked pages only (if there are any)
+    marked = [rel for rel in pages if b"data-pagefind-body" in (site / rel).read_bytes()]
+    if marked and len(marked) < len(pages):
+        pages = marked
+        chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)]
+        if len(chunks) == 1:
+            return run_pagefind(site_dir, output_subdir, cancel, len(pages))
+    parts = []
+    for i, chunk in enumerate(chunks, start=1):
+        out = bundle if i == 1 else bundle / f"part-{i}"
+        view = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
+        try:
+            for rel in chunk:  # the part's pages at their own paths, so Pagefind gives them their own URLs
+                (view / rel).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(site / rel, view / rel)
+                except OSError:
+                    shutil.copyfile(site / rel, view / rel)
+            _pagefind(["--site", str(view), "--output-path", str(out)], cancel)
+        finally:
+            shutil.rmtree(view, ignore_errors=True)
+        make_deterministic(out)
+        if i > 1:
+            parts.append(f"part-{i}/")
+    (bundle / PARTS_FILE).write_text(json.dumps(parts) + "\n", encoding="utf-8")
+    return bundle
+
+
+def _pagefind(args: list[str], cancel: threading.Event | None) -> None:
     with tempfile.TemporaryFile() as out:
-        p = subprocess.Popen(
-            [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", output_subdir, "--quiet"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
+        p = subprocess.Popen([sys.executable, "-m", "pagefind", *args, "--quiet"], stdout=out, stderr=subprocess.STDOUT)
         while True:
             try:
                 p.wait(timeout=0.1 if cancel is not None else None)
@@ -51,9 +101,6 @@ def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: 
         if p.returncode != 0:
             out.seek(0)
             raise SearchIndexError(out.read().decode("utf-8", "replace").strip()[-2000:])
-    bundle = Path(site_dir) / output_subdir
-    make_deterministic(bundle)
-    return bundle
 
 
 def _read(path: Path):

@@ -13,15 +13,23 @@
   // the site may live under a sub-path (GitHub Pages project site, /gongkai/ on an intranet server):
   // result links are made relative to where the index actually is
   var bundle = new URL(el.getAttribute("data-nb-bundle"), location.href).pathname;
-  var ui = new PagefindUI({
-    element: "#nb-search",
-    bundlePath: bundle,
-    baseUrl: bundle.replace(/pagefind\/$/, ""),
-    showSubResults: true,
-    showImages: false,
-    resetStyles: false,
-    translations: { placeholder: "搜索年报正文，如：政策解读", zero_results: "没有找到与“[SEARCH_TERM]”相关的内容" }
-  });
-  var q = new URLSearchParams(location.search).get("q");
-  if (q) { ui.triggerSearch(q); }
+  var base = bundle.replace(/pagefind\/$/, "");
+  // a large site's index is built in parts (nianbao-parts.json lists them): search them all at once
+  fetch(bundle + "nianbao-parts.json")
+    .then(function (r) { return r.ok ? r.json() : []; })
+    .catch(function () { return []; })
+    .then(function (parts) {
+      var ui = new PagefindUI({
+        element: "#nb-search",
+        bundlePath: bundle,
+        baseUrl: base,
+        mergeIndex: parts.map(function (p) { return { bundlePath: bundle + p, baseUrl: base }; }),
+        showSubResults: true,
+        showImages: false,
+        resetStyles: false,
+        translations: { placeholder: "搜索年报正文，如：政策解读", zero_results: "没有找到与“[SEARCH_TERM]”相关的内容" }
+      });
+      var q = new URLSearchParams(location.search).get("q");
+      if (q) { ui.triggerSearch(q); }
+    });
 })();

@@ -54,12 +54,13 @@ def _text(v) -> str:
 def _csv(rows: list[list], header: list[str] | None = None) -> bytes:
     """CSV bytes; the csv module writes str and int as they are and None as empty, so only Decimals
     need converting (to their exact text)."""
+    return (BOM + _csv_text(([header] if header else []) + list(rows))).encode("utf-8")
+
+
+def _csv_text(rows) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    if header:
-        w.writerow(header)
-    w.writerows([_text(v) if isinstance(v, Decimal) else v for v in r] for r in rows)
-    return (BOM + buf.getvalue()).encode("utf-8")
+    csv.writer(buf, lineterminator="\r\n").writerows([_text(v) if isinstance(v, Decimal) else v for v in r] for r in rows)
+    return buf.getvalue()
 
 
 # ------------------------------------------------------------------------------------ per report
@@ -120,32 +121,35 @@ def report_files(site: Site, report: Report) -> list[ExportFile]:
 
 def long_rows(site: Site) -> list[list]:
     """One row per cell of every report (and its metadata), in a stable order."""
+    return [row for key in sorted(site.reports) for row in report_long_rows(site, site.reports[key])]
+
+
+def report_long_rows(site: Site, r: Report) -> list[list]:
+    """The long-format rows of one report."""
     rows: list[list] = []
-    for key in sorted(site.reports):
-        r = site.reports[key]
-        unit = site.units.get(r.unit)
-        parent = site.units.get(unit.parent) if unit and unit.parent else None
-        head = [r.unit, unit.name if unit else "", parent.id if parent else "", parent.name if parent else "", r.year, r.format.id]
-        for mkey, value in _meta_items(r):
-            rows.append(head + ["meta", mkey, _META_LABELS.get(mkey, mkey), "", "", value, "", "blank" if value is None else "text"])
-        for tid in TABLE_IDS:
-            tdef = r.format.table(tid)
-            t = r.table(tid)
-            if t is None:
+    unit = site.units.get(r.unit)
+    parent = site.units.get(unit.parent) if unit and unit.parent else None
+    head = [r.unit, unit.name if unit else "", parent.id if parent else "", parent.name if parent else "", r.year, r.format.id]
+    for mkey, value in _meta_items(r):
+        rows.append(head + ["meta", mkey, _META_LABELS.get(mkey, mkey), "", "", value, "", "blank" if value is None else "text"])
+    for tid in TABLE_IDS:
+        tdef = r.format.table(tid)
+        t = r.table(tid)
+        if t is None:
+            continue
+        for row in tdef.rows + tdef.extras:
+            if row.key not in t.rows:
                 continue
-            for row in tdef.rows + tdef.extras:
-                if row.key not in t.rows:
-                    continue
-                for col in row.columns:
-                    c = t.rows[row.key][col.key]
-                    if c.kind is CellKind.NUMBER:
-                        value, kind = c.value, "number"
-                    elif c.kind is CellKind.NA:
-                        value, kind = c.raw or "/", "na"
-                    else:
-                        value, kind = None, "blank"
-                    unit_of = c.unit_raw or col.unit or ""
-                    rows.append(head + [tid, row.key, row.label, col.key, col.label, value, unit_of, kind])
+            for col in row.columns:
+                c = t.rows[row.key][col.key]
+                if c.kind is CellKind.NUMBER:
+                    value, kind = c.value, "number"
+                elif c.kind is CellKind.NA:
+                    value, kind = c.raw or "/", "na"
+                else:
+                    value, kind = None, "blank"
+                unit_of = c.unit_raw or col.unit or ""
+                rows.append(head + [tid, row.key, row.label, col.key, col.label, value, unit_of, kind])
     return rows
 
 
@@ -163,7 +167,36 @@ def _meta_items(r: Report):
 
 
 def long_csv(site: Site, long: list[list] | None = None) -> bytes:
-    return _csv(long_rows(site) if long is None else long, header=LONG_COLUMNS)
+    if long is not None:
+        return _csv(long, header=LONG_COLUMNS)
+    buf = io.BytesIO()
+    write_long_csv(site, buf)
+    return buf.getvalue()
+
+
+def write_long_csv(site: Site, fh) -> int:
+    """The long CSV written to a binary file a report at a time (a province's is ~300 MB); returns
+    the number of data rows."""
+    fh.write((BOM + _csv_text([LONG_COLUMNS])).encode("utf-8"))
+    n = 0
+    for key in sorted(site.reports):
+        rows = report_long_rows(site, site.reports[key])
+        fh.write(_csv_text(rows).encode("utf-8"))
+        n += len(rows)
+    return n
+
+
+def write_all_json(site: Site, fh) -> None:
+    """``dumps(every canonical report) + "\\n"`` written a report at a time (the same bytes)."""
+    keys = sorted(site.reports)
+    if not keys:
+        fh.write(b"[]\n")
+        return
+    fh.write(b"[\n")
+    for i, key in enumerate(keys):
+        text = dumps(report_to_canonical(site.reports[key]))
+        fh.write(("  " + text.replace("\n", "\n  ") + (",\n" if i < len(keys) - 1 else "\n")).encode("utf-8"))
+    fh.write(b"]\n")
 
 
 def canonical_from_long(csv_bytes: bytes) -> list[dict]:
@@ -224,13 +257,16 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
 # ------------------------------------------------------------------------------------ workbook
 
 
-def workbook(site: Site, long: list[list] | None = None) -> bytes:
-    """A sheet per table (a row per report, a column per cell, Chinese headers) and the long format."""
+def workbook(site: Site, long: list[list] | None = None, long_count: int | None = None) -> bytes:
+    """A sheet per table (a row per report, a column per cell, Chinese headers) and the long format
+    (``long_count``, when given, is its number of rows: above the limit the rows are not needed)."""
     import tempfile
 
     import xlsxwriter
 
-    long = long_rows(site) if long is None else long
+    if long is None and (long_count is None or long_count <= LONG_SHEET_MAX_ROWS):
+        long = long_rows(site)
+    count = len(long) if long is not None else long_count
     buf = io.BytesIO()
     tmp = tempfile.TemporaryDirectory()
     # constant_memory: rows are streamed to temporary files as they are written (low memory, faster)
@@ -271,8 +307,8 @@ def workbook(site: Site, long: list[list] | None = None) -> bytes:
                     else:
                         ws.write_number(i, j, float(c.value) if isinstance(c.value, Decimal) else c.value)
     ws = wb.add_worksheet("逐格数据")
-    if len(long) > LONG_SHEET_MAX_ROWS:
-        ws.write(0, 0, f"逐格数据共 {len(long)} 行，超过工作簿的合适规模（{LONG_SHEET_MAX_ROWS} 行），请使用 nianbao-cells.csv（内容相同）。", bold)
+    if count > LONG_SHEET_MAX_ROWS:
+        ws.write(0, 0, f"逐格数据共 {count} 行，超过工作簿的合适规模（{LONG_SHEET_MAX_ROWS} 行），请使用 nianbao-cells.csv（内容相同）。", bold)
     else:
         ws.write_row(0, 0, LONG_HEADER_ZH, bold)
         for i, row in enumerate(long, start=1):
@@ -324,29 +360,64 @@ def write_site_exports(root: str, data_dir: str, content_dir: str, out: str) -> 
     from ..validate import check_site
 
     result, _issues = check_site(root, data_dir, content_dir)
-    files = site_files(result.site)
-    write_files(files, Path(out))
-    return {f.path: len(f.data) for f in files}
+    sizes = write_exports(result.site, Path(out))
+    return {path: sizes[path] for path, _ in SITE_FILES}
+
+
+def write_exports(site: Site, out: Path) -> dict[str, int]:
+    """Every export written under ``out`` one file at a time, the big ones a report at a time, so a
+    province's half gigabyte of open data is never in memory at once. The same bytes as
+    :func:`site_files`. Returns the size of every file written."""
+    sizes: dict[str, int] = {}
+
+    def put(path: str, data: bytes) -> None:
+        p = out / path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        sizes[path] = len(data)
+
+    for key in sorted(site.reports):
+        for f in report_files(site, site.reports[key]):
+            put(f.path, f.data)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "nianbao-all.json", "wb") as fh:
+        write_all_json(site, fh)
+    with open(out / "nianbao-cells.csv", "wb") as fh:
+        rows = write_long_csv(site, fh)
+    for path in ("nianbao-all.json", "nianbao-cells.csv"):
+        sizes[path] = (out / path).stat().st_size
+    put("nianbao.xlsx", workbook(site, long_count=rows))
+    for f in _small_site_files(site):
+        put(f.path, f.data)
+    return sizes
 
 
 def site_files(site: Site) -> list[ExportFile]:
+    """Every export, in memory (for tests and small sites; the build uses :func:`write_exports`)."""
     files: list[ExportFile] = []
     for key in sorted(site.reports):
         files += report_files(site, site.reports[key])
-    everything = [report_to_canonical(site.reports[k]) for k in sorted(site.reports)]
     long = long_rows(site)
+    everything = io.BytesIO()
+    write_all_json(site, everything)
+    desc = dict(SITE_FILES)
     files += [
-        ExportFile("nianbao-all.json", (dumps(everything) + "\n").encode("utf-8"), "全部年报的规范 JSON（数组）"),
-        ExportFile("nianbao-cells.csv", long_csv(site, long), "逐格长表：每个单元格一行"),
-        ExportFile("nianbao.xlsx", workbook(site, long), "Excel 工作簿：每表一个工作表，另附逐格长表（不超过 10 万行时）"),
-        ExportFile("units.json", (json.dumps(units_list(site), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                   "单位名录：标识、名称、全称、类别、上级、联系方式"),
-        ExportFile("schema/report.schema.json", (json.dumps(canonical_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                   "规范 JSON 的 JSON Schema"),
-        ExportFile("schema/datafile.schema.json", (json.dumps(datafile_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                   "数据文件（data/<单位>/<年度>.yml）的 JSON Schema"),
+        ExportFile("nianbao-all.json", everything.getvalue(), desc["nianbao-all.json"]),
+        ExportFile("nianbao-cells.csv", long_csv(site, long), desc["nianbao-cells.csv"]),
+        ExportFile("nianbao.xlsx", workbook(site, long), desc["nianbao.xlsx"]),
     ]
-    return files
+    return files + _small_site_files(site)
+
+
+def _small_site_files(site: Site) -> list[ExportFile]:
+    desc = dict(SITE_FILES)
+    return [
+        ExportFile("units.json", (json.dumps(units_list(site), ensure_ascii=False, indent=2) + "\n").encode("utf-8"), desc["units.json"]),
+        ExportFile("schema/report.schema.json", (json.dumps(canonical_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                   desc["schema/report.schema.json"]),
+        ExportFile("schema/datafile.schema.json", (json.dumps(datafile_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                   desc["schema/datafile.schema.json"]),
+    ]
 
 
 def units_list(site: Site) -> list[dict]:

@@ -25,6 +25,9 @@ class NianbaoConfig(base.Config):
 
     # search: Pagefind (Chinese segmentation) indexes the built site at the end of every build
     search_enabled = c.Type(bool, default=True)
+    # a site of more pages than this is indexed in parts, one after another (Pagefind holds ~0.4 MB
+    # per page in memory while indexing); the search page searches all parts at once
+    search_part_pages = c.Type(int, default=2500)
 
     # open data: JSON, CSV and XLSX written into <site>/data/ on every build
     export_enabled = c.Type(bool, default=True)

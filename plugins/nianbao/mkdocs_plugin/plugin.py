@@ -73,7 +73,7 @@ class _BackgroundJob:
             if self.cancelled.is_set():
                 return
             if self.plugin.config.search_enabled:
-                run_pagefind(self.site_dir, cancel=self.cancelled)
+                run_pagefind(self.site_dir, cancel=self.cancelled, chunk_pages=self.plugin.config.search_part_pages)
             log.info("数据下载和搜索索引已在后台更新")
         except SearchIndexCancelled:
             pass
@@ -129,6 +129,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
+        if self.config.search_part_pages < 1:
+            raise PluginError("nianbao 插件配置 search_part_pages 须为正整数（每部分搜索索引的页面数）")
         # a plugin with on_startup is kept by MkDocs across the rebuilds of one `mkdocs serve`
         self._serving = self.command == "serve"
         self._stashes, self._page_keys, self._page_hits, self._page_sig = {}, {}, {}, None
@@ -316,6 +318,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return self._page_hits.pop(uri)
         stash = self._stashes.pop(uri, None)
         output = stash.restore(output) if stash is not None else output
+        if uri in self.specs:
+            page.content = None  # written: at 10,000 reports the pages' HTML would hold ~0.3 GB until the end
         key = self._page_keys.pop(uri, None)
         if key is not None:
             self._serve.pages[uri] = (key, output, page.title)
@@ -382,7 +386,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if not self.config.enabled or not self.config.search_enabled or self._serving:
             return
         try:
-            run_pagefind(config.site_dir)
+            run_pagefind(config.site_dir, chunk_pages=self.config.search_part_pages)
         except SearchIndexError as e:
             raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
 
