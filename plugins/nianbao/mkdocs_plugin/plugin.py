@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -28,7 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
-from ..export import SITE_FILES, write_site_exports
+from ..export import SITE_FILES, write_exports, write_site_exports
 from .. import __version__
 from ..searchindex import SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
@@ -88,6 +89,40 @@ class _BackgroundJob:
         self.plugin._terminate_exports()
         self.thread.join()
 
+
+
+class _ExportFailed(Exception):
+    pass
+
+
+def _export_child(site, out: str) -> None:
+    try:
+        write_exports(site, Path(out))
+    except Exception as e:  # noqa: BLE001 - a message, not a traceback; the parent fails the build
+        sys.stderr.write(f"nianbao: 写出开放数据文件失败：{e}\n")
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)  # nothing of the parent's (MkDocs's exit handlers, log handlers) runs in the copy
+
+
+class _ForkedExports:
+    """The export worker as a fork of the build: it writes from the site this process loaded."""
+
+    def __init__(self, site, out: str):
+        self.out = out
+        self.proc = multiprocessing.get_context("fork").Process(target=_export_child, args=(site, out), daemon=True)
+        self.proc.start()
+
+    def result(self) -> dict[str, int]:
+        self.proc.join()
+        if self.proc.exitcode != 0:
+            raise _ExportFailed(self.proc.exitcode)
+        return {path: (Path(self.out) / path).stat().st_size for path, _ in SITE_FILES}
+
+    def terminate(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
 
 
 class _Counter(logging.Handler):
@@ -333,12 +368,20 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     # ------------------------------------------------------------------------------- search index
 
     def _start_exports(self, config) -> None:
-        """The open-data files are made in a worker process on another core while MkDocs renders."""
+        """The open-data files are made in a worker process on another core while MkDocs renders.
+        ``mkdocs build`` forks it from this process, so it starts from the site already loaded and
+        checked; under ``serve`` (threads running) and where there is no fork, a fresh interpreter
+        loads the site itself."""
         self._export_dir = tempfile.mkdtemp(prefix="nianbao-export-")
+        if not self._serving and "fork" in multiprocessing.get_all_start_methods():
+            self._exports = _ForkedExports(self.site, self._export_dir)
+            return
         self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         self._exports = self._pool.submit(write_site_exports, str(self.root), self._data_rel, self._content_rel, self._export_dir)
 
     def _stop_exports(self) -> None:
+        if isinstance(self._exports, _ForkedExports):
+            self._exports.terminate()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -349,6 +392,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
     def _terminate_exports(self) -> None:
         """Stop the worker now (serve: a newer edit supersedes its work)."""
+        if isinstance(self._exports, _ForkedExports):
+            self._exports.terminate()
         pool = self._pool
         if pool is not None:
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
@@ -360,8 +405,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return
         try:
             sizes = self._exports.result()
-        except concurrent.futures.process.BrokenProcessPool:
-            raise PluginError("生成开放数据文件的子进程意外退出（内存不足？），网站未生成") from None
+        except (concurrent.futures.process.BrokenProcessPool, _ExportFailed):
+            raise PluginError("生成开放数据文件的子进程失败（见上方信息；或内存不足），网站未生成") from None
         target = Path(site_dir) / "data"
         target.mkdir(parents=True, exist_ok=True)
         shutil.copytree(self._export_dir, target, dirs_exist_ok=True)
