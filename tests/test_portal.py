@@ -416,3 +416,21 @@ def test_search_index_is_reproducible_on_a_site_with_many_filter_values(tmp_path
     parts = json.loads(outs[0][Path("pagefind/nianbao-parts.json")])
     assert (len(parts) >= 3) if part_pages else parts == []
     assert not list(tmp_path.glob(".nianbao-pagefind-*"))  # the parts' working folders are gone
+
+
+def test_templates_dir_overrides_any_template_by_name(tmp_path):
+    """A portal's own templates (plugin option templates_dir) replace the package's, the breadcrumbs too."""
+    work = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", work)
+    config = (work / "mkdocs.yml").read_text(encoding="utf-8")
+    (work / "mkdocs.yml").write_text(config.replace("      data_dir: data\n", "      data_dir: data\n      templates_dir: my-templates\n"),
+                                     encoding="utf-8")
+    (work / "my-templates").mkdir()
+    (work / "my-templates/breadcrumbs.html").write_text(
+        '<nav class="my-crumbs">{% for label, url in items %}<span>{{ label }}</span>{% endfor %}</nav>', encoding="utf-8")
+    out = tmp_path / "site"
+    p = mkdocs_build(work, out, strict=False)
+    assert p.returncode == 0, p.stderr
+    for url in ("demo/2024", "demo", "years/2024", "status", "data"):
+        html = page(out, url)
+        assert '<nav class="my-crumbs"><span>首页</span>' in html and 'class="nb-crumbs"' not in html, url

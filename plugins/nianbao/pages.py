@@ -161,7 +161,8 @@ def ancestors(site: Site, unit: Unit) -> list[Unit]:
     return list(reversed(out))
 
 
-def breadcrumbs(site: Site, unit: Unit | None, link: Link, tail: str | None = None, stash: Stash | None = None) -> str:
+def breadcrumbs(site: Site, unit: Unit | None, link: Link, tail: str | None = None, stash: Stash | None = None,
+                user_dirs: tuple[str, ...] = ()) -> str:
     items = [("首页", link(HOME_URI))]
     if unit:
         for a in ancestors(site, unit):
@@ -169,7 +170,7 @@ def breadcrumbs(site: Site, unit: Unit | None, link: Link, tail: str | None = No
         items.append((unit.name, link(unit_uri(unit.id)) if tail else None))
     if tail:
         items.append((tail, None))
-    return _block(stash, render("breadcrumbs.html", items=items))
+    return _block(stash, render("breadcrumbs.html", user_dirs, items=items))
 
 
 # ----------------------------------------------------------------------------------------- report
@@ -194,7 +195,7 @@ def report_markdown(
     prev = site.report(report.unit, report.year - 1)
     years = site.years_of(report.unit)
     parts: list[str] = [f"# {title}", ""]
-    parts += [breadcrumbs(site, unit, link, f"{report.year}年", stash=stash), ""]
+    parts += [breadcrumbs(site, unit, link, f"{report.year}年", stash=stash, user_dirs=user_dirs), ""]
     parts += [
         _block(stash, render(
             "report_meta.html",
@@ -290,7 +291,7 @@ def unit_markdown(
         [
             f"# {unit.full_name}",
             "",
-            breadcrumbs(site, unit, link, stash=stash),
+            breadcrumbs(site, unit, link, stash=stash, user_dirs=user_dirs),
             "",
             _block(stash, render(
                 "unit.html",
@@ -392,7 +393,7 @@ def year_markdown(
         [
             f"# {year}年度各单位年报对比",
             "",
-            breadcrumbs(site, None, link, f"{year}年度", stash=stash),
+            breadcrumbs(site, None, link, f"{year}年度", stash=stash, user_dirs=user_dirs),
             "",
             _block(stash, render(
                 "year.html",
@@ -414,7 +415,7 @@ def rollup_markdown(
 ) -> str:
     ro = rollup(site, parent_id, year)
     parent = site.units[parent_id]
-    parts = [f"# {rollup_title(parent, year)}", "", breadcrumbs(site, parent, link, f"{year}年汇总", stash=stash), ""]
+    parts = [f"# {rollup_title(parent, year)}", "", breadcrumbs(site, parent, link, f"{year}年汇总", stash=stash, user_dirs=user_dirs), ""]
     parts += [
         _block(stash, render(
             "rollup.html",
@@ -453,7 +454,7 @@ def status_markdown(
             }
         )
     return "\n".join(
-        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况", stash=stash), "", _block(stash, render("status.html", user_dirs, m=m, rows=rows)), ""]
+        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况", stash=stash, user_dirs=user_dirs), "", _block(stash, render("status.html", user_dirs, m=m, rows=rows)), ""]
     )
 
 
@@ -514,7 +515,7 @@ def data_markdown(
     shown = [{"path": path, "description": description} for path, description in files]
     revs = [{**r, "url": link(report_uri(r["unit"], r["year"]))} for r in revisions]
     return "\n".join(
-        ["# 数据下载", "", breadcrumbs(site, None, link, "数据下载", stash=stash), "",
+        ["# 数据下载", "", breadcrumbs(site, None, link, "数据下载", stash=stash, user_dirs=user_dirs), "",
          _block(stash, render("data.html", user_dirs, root=link(HOME_URI), files=shown, formats=formats, revisions=revs,
                               licence=licence, report_count=len(site.reports))), ""]
     )
