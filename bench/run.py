@@ -1,12 +1,12 @@
 """The benchmark: nianbao against bare Material for MkDocs on the same pages, at several sizes.
 
-    python bench/run.py [--sizes 500,1000,2000,10000] [--b-max 2000] [--out bench/out] [--query 政策解读]
+    python bench/run.py [--sizes 500,1000,2000,10000] [--b-max 2000] [--c-max N] [--out bench/out] [--query 政策解读] [--merge]
 
 For each N (reports): generates the synthetic corpus (bench/generate.py), then builds and measures
   nianbao      the full build: validation, report pages, indexes, roll-ups, Pagefind search
   (a) floor    bare Material, the same N pages as plain Markdown, nav = home only, no search
   (b) user     bare Material, auto nav with navigation.prune and `search: lang: zh` (N <= --b-max)
-  (c) search   the floor plus Material's `search: lang: zh` (to isolate the cost of its search)
+  (c) search   the floor plus Material's `search: lang: zh` (to isolate the cost of its search; N <= --c-max)
 recording wall time, peak memory, output size, one report page's HTML size, the search index size
 and the bytes a browser downloads for one query (Chromium, when /usr/bin/chromium exists).
 Writes OUT/results.json, bench/results.md and bench/plot.svg. Each build runs in a fresh process.
@@ -119,7 +119,7 @@ def _size_of(r) -> int:
         return 0
 
 
-def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False) -> list[dict]:
+def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False, c_max: int | None = None) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     previous = {r["reports"]: r for r in json.loads((out / "results.json").read_text())} if merge and (out / "results.json").exists() else {}
     results = []
@@ -131,14 +131,17 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
         r = build(info["site"] / "mkdocs.yml", site_out)
         row["nianbao"] = {**r, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
                           "index": dir_size(site_out / "pagefind"), "query_bytes": query_bytes(site_out, "pagefind", query)}
-        pf = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-m", "pagefind", "--site", str(site_out),
-                             "--output-subdir", "pagefind-bench", "--quiet"], capture_output=True, text=True)
+        # the search index alone, as the build makes it (in parts above 2,500 pages)
+        pf = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-c",
+                             "import sys; from nianbao.searchindex import run_pagefind; run_pagefind(sys.argv[1], 'pagefind-bench')",
+                             str(site_out)], capture_output=True, text=True)
         row["nianbao"]["pagefind_seconds"] = json.loads(pf.stdout)["seconds"]
+        row["nianbao"]["pagefind_peak_mb"] = json.loads(pf.stdout)["peak_tree_mb"]
         shutil.rmtree(site_out / "pagefind-bench", ignore_errors=True)
         print("  nianbao", row["nianbao"]["seconds"], "s; pagefind", row["nianbao"]["pagefind_seconds"], "s", flush=True)
         shutil.rmtree(info["site"], ignore_errors=True)
         for key in ("a", "b", "c"):
-            if key == "b" and n > b_max:
+            if (key == "b" and n > b_max) or (key == "c" and c_max is not None and n > c_max):
                 continue
             cfg = info["plain"] / f"mkdocs-{key}.yml"
             cfg.write_text(PLAIN_CONFIGS[key], encoding="utf-8")
@@ -154,8 +157,9 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
             shutil.rmtree(dest, ignore_errors=True)
         shutil.rmtree(site_out, ignore_errors=True)
         shutil.rmtree(info["plain"], ignore_errors=True)
-        if "b" not in row and "b" in previous.get(n, {}):
-            row["b"] = previous[n]["b"]  # (b) does not depend on nianbao: keep the earlier measurement
+        for key in ("b", "c"):
+            if key not in row and key in previous.get(n, {}):
+                row[key] = previous[n][key]  # bare Material does not depend on nianbao: keep the earlier measurement
         previous[n] = row
         results = [previous[k] for k in sorted(previous)]
         (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -178,20 +182,21 @@ def table(results: list[dict]) -> str:
     for r in results:
         n, a, b = r["nianbao"], r["a"], r.get("b")
         lines.append(
-            f"| {r['reports']} | {n['seconds']:.1f} s | {n['seconds'] / r['reports'] * 1000:.1f} ms | {n['peak_rss_mb']:.0f} MB | {mb(n['size'])} | "
+            f"| {r['reports']} | {n['seconds']:.1f} s | {n['seconds'] / r['reports'] * 1000:.1f} ms | {n.get('peak_tree_mb', n['peak_rss_mb']):.0f} MB | {mb(n['size'])} | "
             f"{kb(n['page'])} | {a['seconds']:.1f} s | {n['seconds'] / a['seconds']:.2f} | "
             + (f"{b['seconds']:.1f} s | {n['seconds'] / b['seconds']:.2f} | {kb(b['page'])} |" if b else "— | — | — |")
         )
     lines += [
         "",
-        "| 报告数 | Pagefind 建索引 | Pagefind 索引大小 | Pagefind 一次查询下载 | Material zh 搜索建索引 | Material 索引大小 | Material 一次查询下载 |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| 报告数 | Pagefind 建索引 | Pagefind 峰值内存 | Pagefind 索引大小 | Pagefind 一次查询下载 | Material zh 搜索建索引 | Material 索引大小 | Material 一次查询下载 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         n, c, a = r["nianbao"], r["c"], r["a"]
         pf_time = n.get("pagefind_seconds")
         lines.append(
-            f"| {r['reports']} | {('%.1f s' % pf_time) if pf_time else '见注'} | {mb(n['index'])} | {kb(n['query_bytes'])} | "
+            f"| {r['reports']} | {('%.1f s' % pf_time) if pf_time else '见注'} | "
+            f"{('%.0f MB' % n['pagefind_peak_mb']) if n.get('pagefind_peak_mb') else '—'} | {mb(n['index'])} | {kb(n['query_bytes'])} | "
             f"{max(c['seconds'] - a['seconds'], 0):.1f} s | {mb(c['index'])} | {kb(c['query_bytes'])} |"
         )
     return "\n".join(lines)
@@ -232,11 +237,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="500,1000,2000,10000")
     ap.add_argument("--b-max", type=int, default=2000)
+    ap.add_argument("--c-max", type=int, default=None, help="run (c) only up to this N (with --merge, earlier (c) rows are kept)")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--query", default="政策解读")
     ap.add_argument("--merge", action="store_true", help="keep the rows of other sizes (and earlier (b) rows) in OUT/results.json")
     a = ap.parse_args(argv)
-    results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge)
+    results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge, a.c_max)
     (HERE / "results.md").write_text(table(results) + "\n", encoding="utf-8")
     (HERE / "plot.svg").write_text(plot(results), encoding="utf-8")
     print(table(results))
