@@ -1,6 +1,7 @@
 """How long `mkdocs serve` takes to show an edited data file: a 300-report portal, one figure changed.
 
-    python bench/serve_check.py [--reports 300] [--out bench/out]   ->  seconds from the edit to the new page
+    python bench/serve_check.py [--reports 300] [--out bench/out]
+        ->  seconds from saving an edited data file to the new page being served (median of three edits)
 """
 
 from __future__ import annotations
@@ -49,23 +50,26 @@ def measure(reports: int, out: Path) -> dict:
             time.sleep(0.5)
         assert page is not None, "mkdocs serve did not come up"
         data = site / "data/t00000/2021.yml"
-        text = data.read_text(encoding="utf-8")
-        m = re.search(r"\n  admin_license: +(\d+)", text)
-        new = int(m[1]) + 12345
-        time.sleep(1.5)  # let the watcher settle after the first build
-        start = time.monotonic()
-        data.write_text(text[: m.start(1)] + str(new) + text[m.end(1):], encoding="utf-8")
-        marker = f">{new}<"
-        while time.monotonic() - start < 300:
-            page = fetch(url)
-            if page and marker in page:
-                break
-            time.sleep(0.1)
-        seconds = round(time.monotonic() - start, 2)
+        times = []
+        for i in range(3):  # three edits in a row: the first and the later rebuilds of one serve
+            text = data.read_text(encoding="utf-8")
+            m = re.search(r"\n  admin_license: +(\d+)", text)
+            new = int(m[1]) + 12345
+            time.sleep(3)  # let the watcher (and the previous background work) settle
+            start = time.monotonic()
+            data.write_text(text[: m.start(1)] + str(new) + text[m.end(1):], encoding="utf-8")
+            marker = f">{new}<"
+            while time.monotonic() - start < 300:
+                page = fetch(url)
+                if page and marker in page:
+                    break
+                time.sleep(0.1)
+            times.append(round(time.monotonic() - start, 2))
+        seconds = sorted(times)[1]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"reports": reports, "serve_update_seconds": seconds}
+    return {"reports": reports, "serve_update_seconds": seconds, "edits": times}
 
 
 def main():

@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -214,7 +215,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return
         content_rel = self.docs_dir.relative_to(self.root) if self.docs_dir.is_relative_to(self.root) else self.docs_dir
         data_rel = self.data_dir.relative_to(self.root) if self.data_dir.is_relative_to(self.root) else self.data_dir
+        started = time.monotonic()
         result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None)
+        log.debug(f"读取并核验 {len(result.site.reports)} 份报告：{time.monotonic() - started:.1f} 秒")
         self.site, self.issues = result.site, issues
         self.by_report = issues_by_report(issues, result.site)
         self._data_rel, self._content_rel = str(data_rel), str(content_rel)
@@ -404,7 +407,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if self._exports is None:
             return
         try:
+            started = time.monotonic()
             sizes = self._exports.result()
+            log.debug(f"等待开放数据文件：{time.monotonic() - started:.1f} 秒")
         except (concurrent.futures.process.BrokenProcessPool, _ExportFailed):
             raise PluginError("生成开放数据文件的子进程失败（见上方信息；或内存不足），网站未生成") from None
         target = Path(site_dir) / "data"
@@ -431,7 +436,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if not self.config.enabled or not self.config.search_enabled or self._serving:
             return
         try:
+            started = time.monotonic()
             run_pagefind(config.site_dir, chunk_pages=self.config.search_part_pages)
+            log.debug(f"Pagefind 搜索索引：{time.monotonic() - started:.1f} 秒")
         except SearchIndexError as e:
             raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
 
