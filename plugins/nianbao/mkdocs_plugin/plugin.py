@@ -264,7 +264,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if config.config_file_path and os.path.isfile(config.config_file_path):
             h.update(Path(config.config_file_path).read_bytes())
         h.update("\n".join(sorted(f.src_uri for f in files)).encode("utf-8"))
-        for d in [config.theme.custom_dir, *self.user_dirs]:
+        package = Path(__file__).resolve().parent.parent
+        for d in [config.theme.custom_dir, *self.user_dirs, str(package / "templates"), str(package / "theme")]:
             for f in sorted(Path(d).rglob("*")) if d and os.path.isdir(d) else ():
                 st = f.stat()
                 h.update(f"{f}:{st.st_mtime_ns}:{st.st_size}\n".encode("utf-8"))
@@ -362,6 +363,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if key is not None:
             self._serve.pages[uri] = (key, output, page.title)
         return output
+
+    def on_shutdown(self):
+        self._serve.cancel_job()  # `mkdocs serve` stopped: no Pagefind or export worker left behind
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
