@@ -196,3 +196,21 @@ def test_writer_round_trips_every_kind_of_cell(tmp_path):
     assert back["admin_license"] == {"prev_year_items": 40, "yoy_change": 3, "decisions": 12}
     assert back["gov_central_procurement"] == {"procurement_items": 2, "procurement_amount": Decimal("85.7")}
     assert report.table("T2").rows["gov_central_procurement"]["procurement_amount"].unit_raw == "万元"
+
+
+def test_fast_path_for_plain_counts_gives_the_cells_of_the_general_path():
+    import yaml
+
+    from nianbao.formats import get_format
+    from nianbao.loader import _cell, _fast_cell
+    from nianbao.yamlio import _Loader
+
+    tdef = get_format("2021").table("T3")
+    row = tdef.rows[0]
+    col = row.columns[0]
+    values = ["0", "7", "007", "12345", '"12"', "'3'", "1.5", "~", "/", "１２", "1,234", "-3", "+2", "", "null", "12件"]
+    for v in values:
+        node = yaml.compose(f"x: {v}", Loader=_Loader).value[0][1]
+        general, fast = [], []
+        assert _fast_cell(node, "f.yml", tdef, row, col, fast) == _cell(node, "f.yml", tdef, row, col, general), v
+        assert fast == general, v
