@@ -416,6 +416,20 @@ def test_search_index_is_reproducible_on_a_site_with_many_filter_values(tmp_path
     parts = json.loads(outs[0][Path("pagefind/nianbao-parts.json")])
     assert (len(parts) >= 3) if part_pages else parts == []
     assert not list(tmp_path.glob(".nianbao-pagefind-*"))  # the parts' working folders are gone
+    # the parts made while the pages were written hold every indexed page once, as does indexing the
+    # finished site in parts afterwards (run_pagefind, used by the benchmark)
+    indexed = sum(1 for p in (tmp_path / "a").rglob("*.html") if b"data-pagefind-body" in p.read_bytes())
+
+    def pages_in(bundle: Path) -> int:
+        names = ["."] + json.loads((bundle / "nianbao-parts.json").read_text(encoding="utf-8"))
+        return sum(json.loads((bundle / n / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["zh"]["page_count"]
+                   for n in names)
+
+    assert pages_in(tmp_path / "a/pagefind") == indexed
+    from nianbao.searchindex import run_pagefind
+
+    after = run_pagefind(tmp_path / "a", "pagefind-after", chunk_pages=part_pages or 2500)
+    assert pages_in(after) == indexed
 
 
 def test_templates_dir_overrides_any_template_by_name(tmp_path):

@@ -65,25 +65,82 @@ def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: 
         chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)]
         if len(chunks) == 1:
             return run_pagefind(site_dir, output_subdir, cancel, len(pages))
-    parts = []
     for i, chunk in enumerate(chunks, start=1):
-        out = bundle if i == 1 else bundle / f"part-{i}"
-        view = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
-        try:
-            for rel in chunk:  # the part's pages at their own paths, so Pagefind gives them their own URLs
-                (view / rel).parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(site / rel, view / rel)
-                except OSError:
-                    shutil.copyfile(site / rel, view / rel)
-            _pagefind(["--site", str(view), "--output-path", str(out)], cancel)
-        finally:
-            shutil.rmtree(view, ignore_errors=True)
-        make_deterministic(out)
-        if i > 1:
-            parts.append(f"part-{i}/")
-    (bundle / PARTS_FILE).write_text(json.dumps(parts) + "\n", encoding="utf-8")
+        index_part(site, chunk, i, output_subdir, cancel)
+    write_parts_manifest(bundle, len(chunks))
     return bundle
+
+
+def part_dir(site: Path, number: int, output_subdir: str = "pagefind") -> Path:
+    """Where part ``number`` (1-based) goes: the first is the main bundle."""
+    return site / output_subdir if number == 1 else site / output_subdir / f"part-{number}"
+
+
+def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagefind", cancel: threading.Event | None = None) -> None:
+    """Index ``pages`` (paths relative to ``site``) as part ``number`` of the site's search index."""
+    out = part_dir(site, number, output_subdir)
+    view = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
+    try:
+        for rel in pages:  # the part's pages at their own paths, so Pagefind gives them their own URLs
+            (view / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / rel, view / rel)
+            except OSError:
+                shutil.copyfile(site / rel, view / rel)
+        _pagefind(["--site", str(view), "--output-path", str(out)], cancel)
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
+    make_deterministic(out)
+
+
+def write_parts_manifest(bundle: Path, count: int) -> None:
+    (bundle / PARTS_FILE).write_text(json.dumps([f"part-{i}/" for i in range(2, count + 1)]) + "\n", encoding="utf-8")
+
+
+class PartIndexer:
+    """A large site's search index built while the site is being written: each part is handed to
+    Pagefind (in a background thread, one part at a time) as soon as its pages are on disk, so the
+    indexing of the first parts overlaps the rendering of the later ones. ``page_written`` is
+    called with each indexed page (path relative to the site) in the order pages are written;
+    :meth:`finish` indexes the rest and writes the manifest."""
+
+    def __init__(self, site_dir: Path | str, part_pages: int, output_subdir: str = "pagefind"):
+        import concurrent.futures
+
+        self.site = Path(site_dir)
+        self.part_pages = part_pages
+        self.output_subdir = output_subdir
+        self.pending: list = []
+        self.parts = 0
+        self.cancel = threading.Event()
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-pagefind")
+        self.futures: list = []
+
+    def page_written(self, rel) -> None:
+        self.pending.append(rel)
+        if len(self.pending) == self.part_pages:
+            self._submit()
+
+    def _submit(self) -> None:
+        self.parts += 1
+        self.futures.append(self.pool.submit(index_part, self.site, self.pending, self.parts, self.output_subdir, self.cancel))
+        self.pending = []
+
+    def finish(self) -> Path:
+        if self.pending or not self.parts:
+            self._submit()
+        try:
+            for f in self.futures:
+                f.result()
+        finally:
+            self.pool.shutdown(wait=True)
+        bundle = self.site / self.output_subdir
+        write_parts_manifest(bundle, self.parts)
+        return bundle
+
+    def abort(self) -> None:
+        self.cancel.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pagefind(args: list[str], cancel: threading.Event | None) -> None:

@@ -44,6 +44,12 @@ def results(pg, query: str) -> list[str]:
     pg.wait_for_selector(".pagefind-ui__message", timeout=10000)
     pg.wait_for_function("!document.querySelector('.pagefind-ui__message').textContent.includes('…')", timeout=10000)
     pg.wait_for_timeout(300)
+    for _ in range(20):  # every result, not only the first page of them
+        more = pg.locator("button.pagefind-ui__button")
+        if not more.count():
+            break
+        more.first.click()
+        pg.wait_for_timeout(300)
     links = pg.eval_on_selector_all(".pagefind-ui__result-title .pagefind-ui__result-link", "es => es.map(e => e.getAttribute('href'))")
     return [unquote(urlparse(h).path) for h in links]
 

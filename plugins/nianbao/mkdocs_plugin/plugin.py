@@ -32,7 +32,7 @@ from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
 from ..export import SITE_FILES, write_exports, write_site_exports
 from .. import __version__
-from ..searchindex import SearchIndexCancelled, SearchIndexError, run_pagefind
+from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
 
@@ -156,6 +156,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._page_keys: dict[str, str] = {}
         self._page_hits: dict[str, str] = {}
         self._serve = _ServeState()
+        self._indexer: PartIndexer | None = None  # a large site's search index, made while pages are written
+        self._unwritten: str | None = None
 
     # ------------------------------------------------------------------------------- config
 
@@ -170,6 +172,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         # a plugin with on_startup is kept by MkDocs across the rebuilds of one `mkdocs serve`
         self._serving = self.command == "serve"
         self._stashes, self._page_keys, self._page_hits, self._page_sig = {}, {}, {}, None
+        self._indexer, self._unwritten = None, None
         if self._serving:
             self._serve.cancel_job()  # the previous build's background work writes into the folder about to be rebuilt
         root = Path(config.config_file_path or ".").resolve().parent
@@ -252,6 +255,10 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 files.append(File.generated(config, asset, abs_src_path=str(pkg_assets / Path(asset).name)))
         if self._serving:
             self._page_sig = self._page_signature(config, files)
+        elif self.config.search_enabled:
+            indexed = sum(1 for spec in self.specs.values() if spec.kind in P.INDEXED_KINDS)
+            if indexed > self.config.search_part_pages:
+                self._indexer = PartIndexer(config.site_dir, self.config.search_part_pages)
         return files
 
     def _page_signature(self, config, files: Files) -> str | None:
@@ -353,6 +360,13 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         """nianbao's generated HTML goes in as each page is written (MkDocs renders the Markdown of
         every page before writing any: the big tables are made here, one page at a time)."""
         uri = page.file.src_uri
+        if self._indexer is not None:
+            if self._unwritten is not None:  # MkDocs wrote the previous page after its on_post_page
+                self._indexer.page_written(self._unwritten)
+                self._unwritten = None
+            spec = self.specs.get(uri)
+            if spec is not None and spec.kind in P.INDEXED_KINDS:
+                self._unwritten = page.file.dest_uri
         if uri in self._page_hits:
             return self._page_hits.pop(uri)
         stash = self._stashes.pop(uri, None)
@@ -441,8 +455,15 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return
         try:
             started = time.monotonic()
-            run_pagefind(config.site_dir, chunk_pages=self.config.search_part_pages)
-            log.debug(f"Pagefind 搜索索引：{time.monotonic() - started:.1f} 秒")
+            if self._indexer is not None:  # the first parts were indexed while the pages were written
+                if self._unwritten is not None:
+                    self._indexer.page_written(self._unwritten)
+                    self._unwritten = None
+                indexer, self._indexer = self._indexer, None
+                indexer.finish()
+            else:
+                run_pagefind(config.site_dir, chunk_pages=self.config.search_part_pages)
+            log.debug(f"Pagefind 搜索索引（生成结束后）：{time.monotonic() - started:.1f} 秒")
         except SearchIndexError as e:
             raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
 
@@ -472,6 +493,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
     def on_build_error(self, *, error):
         self._stop_exports()
+        if self._indexer is not None:
+            self._indexer.abort()
+            self._indexer, self._unwritten = None, None
         if self._real_site_dir is not None:
             staging = self._real_site_dir.with_name(self._real_site_dir.name + ".nianbao-staging")
             shutil.rmtree(staging, ignore_errors=True)
