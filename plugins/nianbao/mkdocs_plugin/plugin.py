@@ -91,7 +91,6 @@ class _BackgroundJob:
         self.thread.join()
 
 
-
 class _ExportFailed(Exception):
     pass
 
