@@ -448,3 +448,17 @@ def test_templates_dir_overrides_any_template_by_name(tmp_path):
     for url in ("demo/2024", "demo", "years/2024", "status", "data"):
         html = page(out, url)
         assert '<nav class="my-crumbs"><span>首页</span>' in html and 'class="nb-crumbs"' not in html, url
+
+
+def test_a_part_of_the_search_index_that_cannot_be_made_is_a_clear_error(tmp_path):
+    from nianbao.searchindex import PartIndexer, SearchIndexError
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a/index.html").write_text("<html><body data-pagefind-body><p>甲</p></body></html>", encoding="utf-8")
+    ix = PartIndexer(site, 1)
+    ix.page_written("a/index.html")  # a full part: handed to Pagefind at once
+    ix.page_written("b/index.html")  # announced but never written
+    with pytest.raises(SearchIndexError, match="第 2 部分"):
+        ix.finish()
+    assert not list(tmp_path.glob(".nianbao-pagefind-*"))

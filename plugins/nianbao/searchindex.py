@@ -79,14 +79,20 @@ def part_dir(site: Path, number: int, output_subdir: str = "pagefind") -> Path:
 def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagefind", cancel: threading.Event | None = None) -> None:
     """Index ``pages`` (paths relative to ``site``) as part ``number`` of the site's search index."""
     out = part_dir(site, number, output_subdir)
-    view = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
+    try:  # beside the site, so the pages can be hard-linked; else anywhere, and copied
+        view = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
+    except OSError:
+        view = Path(tempfile.mkdtemp(prefix="nianbao-pagefind-"))
     try:
-        for rel in pages:  # the part's pages at their own paths, so Pagefind gives them their own URLs
-            (view / rel).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site / rel, view / rel)
-            except OSError:
-                shutil.copyfile(site / rel, view / rel)
+        try:
+            for rel in pages:  # the part's pages at their own paths, so Pagefind gives them their own URLs
+                (view / rel).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(site / rel, view / rel)
+                except OSError:
+                    shutil.copyfile(site / rel, view / rel)
+        except OSError as e:
+            raise SearchIndexError(f"无法准备第 {number} 部分搜索索引的页面：{e}") from None
         _pagefind(["--site", str(view), "--output-path", str(out)], cancel)
     finally:
         shutil.rmtree(view, ignore_errors=True)
