@@ -392,7 +392,10 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         ``mkdocs build`` forks it from this process, so it starts from the site already loaded and
         checked; under ``serve`` (threads running) and where there is no fork, a fresh interpreter
         loads the site itself."""
-        self._export_dir = tempfile.mkdtemp(prefix="nianbao-export-")
+        try:  # beside the site, so its files can be moved in rather than copied
+            self._export_dir = tempfile.mkdtemp(prefix=".nianbao-export-", dir=Path(config.site_dir).resolve().parent)
+        except OSError:
+            self._export_dir = tempfile.mkdtemp(prefix="nianbao-export-")
         if not self._serving and "fork" in multiprocessing.get_all_start_methods():
             self._exports = _ForkedExports(self.site, self._export_dir)
             return
@@ -431,7 +434,14 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             raise PluginError("生成开放数据文件的子进程失败（见上方信息；或内存不足），网站未生成") from None
         target = Path(site_dir) / "data"
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(self._export_dir, target, dirs_exist_ok=True)
+        for entry in sorted(Path(self._export_dir).iterdir()):
+            if (target / entry.name).exists():  # merge with what the site already has there
+                if entry.is_dir():
+                    shutil.copytree(entry, target / entry.name, dirs_exist_ok=True)
+                else:
+                    shutil.copyfile(entry, target / entry.name)
+            else:  # ~40,000 files at province scale: one rename each top-level entry
+                shutil.move(str(entry), str(target / entry.name))
         page = target / "index.html"
         if page.exists():
             page.write_text(P.fill_sizes(page.read_text(encoding="utf-8"), sizes), encoding="utf-8")
