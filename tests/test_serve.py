@@ -130,8 +130,12 @@ def test_serve_shows_an_edit_and_serves_what_a_clean_build_makes(served, tmp_pat
     assert "年度报告（修订）" in page
     # the pages that name the report (its unit, the year index) changed too: nothing stale is served
     _wait(lambda: "年度报告（修订）" in (_get(base + "dongcheng/") or ""), "the unit page")
-    after = _wait(lambda: (j := _report_json(base)) and j["proactive"]["admin_license"]["decisions"] == 12345 and j,
-                  "the open data of the edit")
+    # a second edit at once: the first edit's background work (open data, search index) is cancelled
+    # and redone for the newer state
+    s.edit("data/dongcheng/2023.yml", "admin_license:  12345 ", "admin_license:  12346 ")
+    _wait(lambda: ">12346<" in (_get(base + "dongcheng/2023/") or ""), "the second edit")
+    after = _wait(lambda: (j := _report_json(base)) and j["proactive"]["admin_license"]["decisions"] == 12346 and j,
+                  "the open data of the last edit")
     assert after["meta"]["title"].endswith("（修订）")
     _wait(lambda: "数据下载和搜索索引已在后台更新" in log.read_text(encoding="utf-8").split("Detected file changes")[-1],
           "the background work of the rebuild")
