@@ -462,3 +462,18 @@ def test_a_part_of_the_search_index_that_cannot_be_made_is_a_clear_error(tmp_pat
     with pytest.raises(SearchIndexError, match="第 2 部分"):
         ix.finish()
     assert not list(tmp_path.glob(".nianbao-pagefind-*"))
+
+
+def test_a_site_whose_marked_pages_fit_one_part_is_indexed_in_one_bundle(tmp_path):
+    """More HTML files than a part holds, but only the marked pages count: one bundle, no parts."""
+    from nianbao.searchindex import run_pagefind
+
+    site = tmp_path / "site"
+    for name, marked in (("a", True), ("b", True), ("c", False), ("d", False)):
+        (site / name).mkdir(parents=True)
+        body = "<main data-pagefind-body>" if marked else "<main>"
+        (site / name / "index.html").write_text(f"<html lang='zh'><body>{body}<p>页面{name}的正文</p></main></body></html>",
+                                                encoding="utf-8")
+    bundle = run_pagefind(site, chunk_pages=3)
+    assert json.loads((bundle / "nianbao-parts.json").read_text(encoding="utf-8")) == []
+    assert json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["zh"]["page_count"] == 2

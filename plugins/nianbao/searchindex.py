@@ -51,20 +51,16 @@ def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: 
     site = Path(site_dir)
     bundle = site / output_subdir
     pages = sorted(p.relative_to(site) for p in site.rglob("*.html") if not p.is_relative_to(bundle))
-    chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)] or [[]]
-    if len(chunks) == 1:
+    if len(pages) > chunk_pages:
+        # Pagefind skips pages without data-pagefind-body once it has seen one: in parts, that holds
+        # only within each part, so the parts get the marked pages only (if there are any)
+        pages = [rel for rel in pages if b"data-pagefind-body" in (site / rel).read_bytes()] or pages
+    if len(pages) <= chunk_pages:
         _pagefind(["--site", str(site), "--output-subdir", output_subdir], cancel)
         make_deterministic(bundle)
-        (bundle / PARTS_FILE).write_text("[]\n", encoding="utf-8")
+        write_parts_manifest(bundle, 1)
         return bundle
-    # Pagefind skips pages without data-pagefind-body once it has seen one: in parts, that holds
-    # only within each part, so the parts get the marked pages only (if there are any)
-    marked = [rel for rel in pages if b"data-pagefind-body" in (site / rel).read_bytes()]
-    if marked and len(marked) < len(pages):
-        pages = marked
-        chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)]
-        if len(chunks) == 1:
-            return run_pagefind(site_dir, output_subdir, cancel, len(pages))
+    chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)]
     for i, chunk in enumerate(chunks, start=1):
         index_part(site, chunk, i, output_subdir, cancel)
     write_parts_manifest(bundle, len(chunks))
