@@ -91,6 +91,14 @@ def seed_numbers(section_start: str, section_end: str) -> list[str]:
     return [ln.strip() for ln in body.splitlines() if re.fullmatch(r"\s*\d+(\.\d+)?\s*", ln)]
 
 
+def set_plugin_options(config: Path, **options) -> None:
+    """Add options under ``- nianbao:`` in a project's mkdocs.yml (which must list the plugin so)."""
+    text = config.read_text(encoding="utf-8")
+    assert "  - nianbao:\n" in text, config
+    lines = "".join(f"      {k}: {v}\n" for k, v in options.items())
+    config.write_text(text.replace("  - nianbao:\n", "  - nianbao:\n" + lines, 1), encoding="utf-8")
+
+
 def mkdocs_build(project: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess:
     """``mkdocs build`` of a project folder in a fresh process, as a user runs it."""
     return subprocess.run(

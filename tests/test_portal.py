@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from nianbao.formats import get_format
 
-from .conftest import ROOT, SITES, mkdocs_build, seed_numbers
+from .conftest import ROOT, SITES, mkdocs_build, seed_numbers, set_plugin_options
 
 build = mkdocs_build  # strict by default, as the portal's CI builds
 from .htmlgrid import expand, expected_headers, spoken, tables, text
@@ -403,9 +403,7 @@ def test_search_index_is_reproducible_on_a_site_with_many_filter_values(tmp_path
     project = tmp_path / "project"
     shutil.copytree(SITES / "sample", project)
     if part_pages:
-        config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-        (project / "mkdocs.yml").write_text(config.replace("  - nianbao:\n", f"  - nianbao:\n      search_part_pages: {part_pages}\n"),
-                                            encoding="utf-8")
+        set_plugin_options(project / "mkdocs.yml", search_part_pages=part_pages)
     outs = []
     for name in ("a", "b"):
         out = tmp_path / name
@@ -436,9 +434,7 @@ def test_templates_dir_overrides_any_template_by_name(tmp_path):
     """A portal's own templates (plugin option templates_dir) replace the package's, the breadcrumbs too."""
     work = tmp_path / "basic"
     shutil.copytree(SITES / "basic", work)
-    config = (work / "mkdocs.yml").read_text(encoding="utf-8")
-    (work / "mkdocs.yml").write_text(config.replace("      data_dir: data\n", "      data_dir: data\n      templates_dir: my-templates\n"),
-                                     encoding="utf-8")
+    set_plugin_options(work / "mkdocs.yml", templates_dir="my-templates")
     (work / "my-templates").mkdir()
     (work / "my-templates/breadcrumbs.html").write_text(
         '<nav class="my-crumbs">{% for label, url in items %}<span>{{ label }}</span>{% endfor %}</nav>', encoding="utf-8")

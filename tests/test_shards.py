@@ -16,7 +16,7 @@ from nianbao.canonical import dumps, report_from_canonical, report_to_canonical
 from nianbao.cli import main
 from nianbao.validate import check_site
 
-from .conftest import SITES, mkdocs_build
+from .conftest import SITES, mkdocs_build, set_plugin_options
 from .htmlgrid import tables, text
 
 
@@ -32,8 +32,7 @@ def assembled(tmp_path_factory):
     # the sample shard's search index is built in parts (as a province's is), the basic one's is not
     sample = work / "sample-project"
     shutil.copytree(SITES / "sample", sample)
-    config = (sample / "mkdocs.yml").read_text(encoding="utf-8")
-    (sample / "mkdocs.yml").write_text(config.replace("  - nianbao:\n", "  - nianbao:\n      search_part_pages: 10\n"), encoding="utf-8")
+    set_plugin_options(sample / "mkdocs.yml", search_part_pages=10)
     build(sample, work / "shard-sample")
     out = work / "national"
     assert main(["assemble", "--out", str(out), f"basic={work / 'shard-basic'}", f"sample={work / 'shard-sample'}"]) == 0

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from ..conftest import set_plugin_options
 from .conftest import ROOT, build_site, screenshot, serve
 
 SEED = "/dazhangzhuang/2024/"
@@ -22,11 +23,9 @@ def portal(request, tmp_path_factory, browser):
     project = work / "project"
     for d in ("data", "content"):
         shutil.copytree(ROOT / d, project / d)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     if request.param == "in-parts":
-        assert "      data_dir: data\n" in config
-        config = config.replace("      data_dir: data\n", "      data_dir: data\n      search_part_pages: 3\n")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+        set_plugin_options(project / "mkdocs.yml", search_part_pages=3)
     basic = ROOT / "tests/sites/basic"
     reg = (project / "data/units.yml").read_text(encoding="utf-8")
     reg += "\n  demo:\n    name: 示例镇\n    full_name: 示例县示例镇人民政府\n    kind: 镇\n    parent: yiyuan\n"
