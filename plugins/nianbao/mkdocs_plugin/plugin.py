@@ -264,7 +264,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         """What every page's HTML depends on besides its own inputs: the configuration, the set of
         pages (links, the nav) and the templates. None (no page cache) when a hand-written nav could
         show other pages' titles."""
-        if not (self.config.nav_generate and config.nav and self._generated_nav):
+        if not self._generated_nav:
             return None
         h = hashlib.sha256(__version__.encode())
         if config.config_file_path and os.path.isfile(config.config_file_path):
