@@ -426,10 +426,3 @@ def units_list(site: Site) -> list[dict]:
          "credit_code": u.credit_code, "contact": u.contact.as_dict()}
         for u in site.units.values()
     ]
-
-
-def write_files(files: list[ExportFile], out: Path) -> None:
-    for f in files:
-        p = out / f.path
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(f.data)
