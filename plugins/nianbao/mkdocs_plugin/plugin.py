@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import logging
 import multiprocessing
@@ -95,22 +94,26 @@ class _ExportFailed(Exception):
     pass
 
 
-def _export_child(site, out: str) -> None:
+def _export_child(source, out: str) -> None:
+    """The worker: ``source`` is the loaded site (forked) or (root, data_dir, content_dir) to load."""
     try:
-        write_exports(site, Path(out))
+        if isinstance(source, tuple):
+            write_site_exports(*source, out)
+        else:
+            write_exports(source, Path(out))
     except Exception as e:  # noqa: BLE001 - a message, not a traceback; the parent fails the build
         sys.stderr.write(f"nianbao: 写出开放数据文件失败：{e}\n")
         sys.stderr.flush()
         os._exit(1)
-    os._exit(0)  # nothing of the parent's (MkDocs's exit handlers, log handlers) runs in the copy
+    os._exit(0)  # nothing of the parent's (MkDocs's exit handlers, log handlers) runs in a forked copy
 
 
-class _ForkedExports:
-    """The export worker as a fork of the build: it writes from the site this process loaded."""
+class _ExportWorker:
+    """The process that writes the open-data files into ``out`` while MkDocs renders the pages."""
 
-    def __init__(self, site, out: str):
+    def __init__(self, method: str, source, out: str):
         self.out = out
-        self.proc = multiprocessing.get_context("fork").Process(target=_export_child, args=(site, out), daemon=True)
+        self.proc = multiprocessing.get_context(method).Process(target=_export_child, args=(source, out), daemon=True)
         self.proc.start()
 
     def result(self) -> dict[str, int]:
@@ -145,8 +148,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self.by_report = {}
         self.specs: dict[str, P.PageSpec] = {}
         self._stashes: dict[str, P.Stash] = {}  # generated HTML per page, restored after Markdown
-        self._exports = None  # the worker's result: sizes of the open-data files it wrote
-        self._pool = None
+        self._exports: _ExportWorker | None = None  # writes the open-data files while the pages are rendered
         self._export_dir = None
         self._real_site_dir = None
         self._counter = None
@@ -385,7 +387,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             server.watch(str(self.data_dir))
         return server
 
-    # ------------------------------------------------------------------------------- search index
+    # ------------------------------------------------------------------------------- open data
 
     def _start_exports(self, config) -> None:
         """The open-data files are made in a worker process on another core while MkDocs renders.
@@ -397,40 +399,33 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         except OSError:
             self._export_dir = tempfile.mkdtemp(prefix="nianbao-export-")
         if not self._serving and "fork" in multiprocessing.get_all_start_methods():
-            self._exports = _ForkedExports(self.site, self._export_dir)
-            return
-        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self._exports = self._pool.submit(write_site_exports, str(self.root), self._data_rel, self._content_rel, self._export_dir)
+            self._exports = _ExportWorker("fork", self.site, self._export_dir)
+        else:
+            self._exports = _ExportWorker("spawn", (str(self.root), self._data_rel, self._content_rel), self._export_dir)
 
     def _stop_exports(self) -> None:
-        if isinstance(self._exports, _ForkedExports):
+        if self._exports is not None:
             self._exports.terminate()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
         if self._export_dir:
             shutil.rmtree(self._export_dir, ignore_errors=True)
             self._export_dir = None
         self._exports = None
 
     def _terminate_exports(self) -> None:
-        """Stop the worker now (serve: a newer edit supersedes its work)."""
-        if isinstance(self._exports, _ForkedExports):
-            self._exports.terminate()
-        pool = self._pool
-        if pool is not None:
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                proc.terminate()
+        """Stop the worker now (serve: a newer edit supersedes its work; called from another thread)."""
+        worker = self._exports
+        if worker is not None:
+            worker.terminate()
 
     def _write_exports_into(self, site_dir: str) -> None:
-        """Wait for the worker, copy its files into <site>/data/ and fill in the data page's sizes."""
+        """Wait for the worker, move its files into <site>/data/ and fill in the data page's sizes."""
         if self._exports is None:
             return
         try:
             started = time.monotonic()
             sizes = self._exports.result()
             log.debug(f"等待开放数据文件：{time.monotonic() - started:.1f} 秒")
-        except (concurrent.futures.process.BrokenProcessPool, _ExportFailed):
+        except _ExportFailed:
             raise PluginError("生成开放数据文件的子进程失败（见上方信息；或内存不足），网站未生成") from None
         target = Path(site_dir) / "data"
         target.mkdir(parents=True, exist_ok=True)
@@ -456,6 +451,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             self._write_exports_into(config.site_dir)
         finally:
             self._stop_exports()
+
+    # ------------------------------------------------------------------------------- search index
 
     @event_priority(0)
     def _index_search(self, *, config):
