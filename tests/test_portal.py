@@ -281,6 +281,45 @@ def test_assets_and_care_mode_toggle(repo_built):
 # ------------------------------------------------------------------------------------ fixture site
 
 
+@pytest.mark.parametrize("fid", ["2021", "2019"])
+@pytest.mark.parametrize("tid", ["T2", "T3", "T4"])
+def test_table_from_its_skeleton_equals_the_template_rendered_from_the_whole_view(fid, tid):
+    """render_table fills a per-format skeleton; it must give what table.html gives for the full view,
+    for every kind of cell (number, decimal, blank, not applicable, missing) and a custom prefix/caption."""
+    from decimal import Decimal
+
+    from nianbao.model import Cell as DataCell, CellKind, Table
+    from nianbao.render import build_table_view, render, render_table
+
+    tdef = get_format(fid).table(tid)
+    rows, n = {}, 0
+    for row in tdef.rows:
+        cells = {}
+        for col in row.columns:
+            n += 1
+            kind = n % 5
+            if kind == 4:
+                continue  # missing
+            cells[col.key] = (DataCell(CellKind.NUMBER, n) if kind == 0 else DataCell(CellKind.NUMBER, Decimal(f"{n}.25")) if kind == 1
+                              else DataCell(CellKind.BLANK) if kind == 2 else DataCell(CellKind.NA, raw="—<&>"))
+        rows[row.key] = cells
+    table = Table(tid, rows)
+    for prefix, caption in ((None, None), ("rx", "汇总")):
+        view = build_table_view(tdef, table, prefix)
+        if caption:
+            view.caption = caption
+        expected = render("table.html", view=view)
+        assert render_table(tdef, table, prefix, caption) == expected
+        assert render_table(tdef, None, prefix, caption) == render("table.html", view=_captioned(build_table_view(tdef, None, prefix), caption))
+    assert "nb-sr" in expected and "&lt;&amp;&gt;" in expected and "25" in expected
+
+
+def _captioned(view, caption):
+    if caption:
+        view.caption = caption
+    return view
+
+
 def test_fixture_2019_format_renders_its_own_t2(basic_built):
     t = tables(page(basic_built, "demo/2019"))
     check_table(t["t2"], t2_layout("2019"), range(19), range(1, 4))

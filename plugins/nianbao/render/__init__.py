@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from ..formats import TableDef
 from ..model import Table
-from .tables import Cell, TableView, build_table_view  # noqa: F401
+from .tables import Cell, TableView, build_table_view, data_content  # noqa: F401
 
 
 @lru_cache(maxsize=8)
@@ -40,41 +40,60 @@ def render(template: str, user_dirs: tuple[str, ...] = (), **context) -> str:
 
 # An official table's structure (headers, stub, every id/headers attribute) is the same for every
 # report of a format: the template is rendered once into a skeleton whose data cells hold slots, and
-# each report only fills the slots. Same output as rendering the template for every report.
+# each report only fills the slots (from the (row, column) each slot shows, without building the view
+# again). Same output as rendering the template for every report.
 _SLOT = re.compile("\ue000([KV])(\\d+)\ue001")
-_skeletons: dict[tuple, str] = {}
+_skeletons: dict[tuple, tuple[list[str], list[tuple[str, int]], list]] = {}
 
 
 def _data_cells(view: TableView) -> list[Cell]:
     return [c for rows in (view.head, *view.bodies) for row in rows for c in row if not c.header]
 
 
+def _inner(text: str, sr_text: str | None) -> str:
+    text = str(escape(text))
+    if sr_text:
+        shown = f'<span aria-hidden="true">{text}</span>' if text else ""
+        return f'{shown}<span class="nb-sr">{escape(sr_text)}</span>'
+    return text
+
+
 def cell_inner(c: Cell) -> str:
     """A data cell's content: the number, or what a screen reader announces for blank / NA cells."""
-    text = str(escape(c.text))
-    if c.sr_text:
-        shown = f'<span aria-hidden="true">{text}</span>' if c.text else ""
-        return f'{shown}<span class="nb-sr">{escape(c.sr_text)}</span>'
-    return text
+    return _inner(c.text, c.sr_text)
+
+
+def _skeleton(tdef: TableDef, id_prefix: str | None, caption: str | None, user_dirs: tuple[str, ...]):
+    """(static text pieces, slots as (K|V, cell index), the (row key, column) of each data cell)."""
+    key = (id(tdef), id_prefix, caption, user_dirs)
+    found = _skeletons.get(key)
+    if found is None:
+        view = build_table_view(tdef, None, id_prefix)
+        if caption:
+            view.caption = caption
+        cells = _data_cells(view)
+        sources = [c.source for c in cells]
+        for i, c in enumerate(cells):
+            c.text, c.kind, c.sr_text = f"\ue000V{i}\ue001", f"\ue000K{i}\ue001", None
+        pieces = _SLOT.split(render("table.html", user_dirs, view=view))
+        # split gives text, K|V, index, text, …
+        found = _skeletons[key] = (pieces[0::3], [(k, int(i)) for k, i in zip(pieces[1::3], pieces[2::3])], sources)
+    return found
 
 
 def render_table(
     tdef: TableDef, table: Table | None, id_prefix: str | None = None, caption: str | None = None,
     user_dirs: tuple[str, ...] = (),
 ) -> str:
-    view = build_table_view(tdef, table, id_prefix)
-    if caption:
-        view.caption = caption
-    data = _data_cells(view)
-    key = (id(tdef), view.id, view.caption, tuple(user_dirs))
-    skeleton = _skeletons.get(key)
-    if skeleton is None:
-        slots = build_table_view(tdef, None, id_prefix)
-        slots.caption = view.caption
-        for i, c in enumerate(_data_cells(slots)):
-            c.text, c.kind, c.sr_text = f"\ue000V{i}\ue001", f"\ue000K{i}\ue001", None
-        skeleton = _skeletons[key] = render("table.html", user_dirs, view=slots)
-    return _SLOT.sub(lambda m: data[int(m[2])].kind if m[1] == "K" else cell_inner(data[int(m[2])]), skeleton)
+    texts, slots, sources = _skeleton(tdef, id_prefix, caption, tuple(user_dirs))
+    content = [data_content(table, row_key, col) for row_key, col in sources]
+    out = [texts[0]]
+    for (kind, i), text in zip(slots, texts[1:]):
+        text_i, kind_i, sr_i = content[i]
+        # a number's text is digits, sign and point: nothing to escape
+        out.append(kind_i if kind == "K" else text_i if kind_i == "number" else _inner(text_i, sr_i))
+        out.append(text)
+    return "".join(out)
 
 
 __all__ = ["render", "render_table", "build_table_view", "environment", "replace"]

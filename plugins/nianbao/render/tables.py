@@ -26,6 +26,7 @@ class Cell:
     kind: str | None = None  # data cells: number | blank | na | missing
     classes: tuple[str, ...] = ()
     sr_text: str | None = None  # announced by screen readers in place of the visible text
+    source: tuple[str, ColumnDef] | None = None  # data cells: the (row key, column) they show
 
 
 @dataclass
@@ -42,16 +43,21 @@ class TableView:
 SR = {"blank": "空白", "na": "不适用", "missing": "缺失"}
 
 
-def _data_cell(table: Table | None, row_key: str, col: ColumnDef, headers: tuple[str, ...], colspan: int = 1) -> Cell:
+def data_content(table: Table | None, row_key: str, col: ColumnDef) -> tuple[str, str, str | None]:
+    """A data cell's visible text, kind (number | blank | na | missing) and screen-reader text."""
     c = table.rows.get(row_key, {}).get(col.key) if table else None
     if c is None:
-        return Cell("", headers=headers, kind="missing", colspan=colspan, sr_text=SR["missing"], classes=("nb-num",))
+        return "", "missing", SR["missing"]
     if c.kind is CellKind.NUMBER:
-        text = format_number(c.value)
-        return Cell(text, headers=headers, kind="number", colspan=colspan, classes=("nb-num",))
+        return format_number(c.value), "number", None
     if c.kind is CellKind.NA:
-        return Cell(c.raw or "/", headers=headers, kind="na", colspan=colspan, sr_text=SR["na"], classes=("nb-num",))
-    return Cell("", headers=headers, kind="blank", colspan=colspan, sr_text=SR["blank"], classes=("nb-num",))
+        return c.raw or "/", "na", SR["na"]
+    return "", "blank", SR["blank"]
+
+
+def _data_cell(table: Table | None, row_key: str, col: ColumnDef, headers: tuple[str, ...], colspan: int = 1) -> Cell:
+    text, kind, sr_text = data_content(table, row_key, col)
+    return Cell(text, headers=headers, kind=kind, colspan=colspan, sr_text=sr_text, classes=("nb-num",), source=(row_key, col))
 
 
 def _blocks(tdef: TableDef, table: Table | None, p: str) -> TableView:
