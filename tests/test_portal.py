@@ -489,14 +489,52 @@ def test_a_part_of_the_search_index_that_cannot_be_made_is_a_clear_error(tmp_pat
     from nianbao.searchindex import PartIndexer, SearchIndexError
 
     site = tmp_path / "site"
-    (site / "a").mkdir(parents=True)
-    (site / "a/index.html").write_text("<html><body data-pagefind-body><p>甲</p></body></html>", encoding="utf-8")
-    ix = PartIndexer(site, 1)
+    site.mkdir()
+    ix = PartIndexer(site, ["a/index.html", "b/index.html"], 1)
+    ix.write_source("a/index.html", "<html lang='zh'><body data-pagefind-body><p>甲</p></body></html>")
     ix.page_written("a/index.html")  # a full part: handed to Pagefind at once
-    ix.page_written("b/index.html")  # announced but never written
     with pytest.raises(SearchIndexError, match="第 2 部分"):
-        ix.finish()
+        ix.finish()  # b/index.html was announced but never written
+    assert (site / "pagefind/pagefind-entry.json").exists()
     assert not list(tmp_path.glob(".nianbao-pagefind-*"))
+
+
+def test_search_index_from_the_search_sources_equals_pagefind_over_the_finished_pages(tmp_path):
+    """The build gives Pagefind a minimal document per page (content less the blocks it skips whole);
+    the index must be the one Pagefind makes from the finished pages, byte for byte, for every kind
+    of indexed page and for a page of the portal's own that marks itself for the index."""
+    from nianbao.searchindex import run_pagefind
+
+    project = tmp_path / "project"
+    shutil.copytree(SITES / "sample", project)
+    (project / "content/about.md").write_text(
+        "# 关于本站\n\n<div data-pagefind-body markdown>\n\n本站由示例县政务公开办维护。\n\n</div>\n", encoding="utf-8")
+    out = tmp_path / "site"
+    p = mkdocs_build(project, out, strict=False)
+    assert p.returncode == 0, p.stderr
+    assert b"data-pagefind-body" in (out / "about/index.html").read_bytes()
+    full = run_pagefind(out, "pagefind-full")
+    built = {f.relative_to(out / "pagefind"): f.read_bytes() for f in (out / "pagefind").rglob("*") if f.is_file()}
+    again = {f.relative_to(full): f.read_bytes() for f in full.rglob("*") if f.is_file()}
+    assert built == again
+    entry = json.loads(built[Path("pagefind-entry.json")])
+    assert entry["languages"]["zh"]["page_count"] == sum(1 for f in out.rglob("*.html")
+                                                         if not f.is_relative_to(full) and b"data-pagefind-body" in f.read_bytes())
+
+
+@pytest.mark.parametrize("html, ignored", [
+    ('<section class="x" data-pagefind-ignore="all"><h2>a</h2><section>b</section></section>\n', True),
+    ('<div data-pagefind-ignore="all"><div><div></div></div></div>', True),
+    ('<div data-pagefind-ignore="all">a</div><div>b</div>', False),  # a sibling the index takes
+    ('<div data-pagefind-ignore="all"><div>a</div>', False),  # never closed: unsure
+    ('<div data-pagefind-ignore>a</div>', False),  # "index" only: filters and metadata inside still count
+    ('<div><div data-pagefind-ignore="all">a</div></div>', False),
+    ('<nav data-pagefind-ignore="all"><nav-x></nav-x></nav>', True),
+])
+def test_blocks_left_out_of_the_search_source(html, ignored):
+    from nianbao.pages import ignored_by_search
+
+    assert ignored_by_search(html) is ignored
 
 
 def test_a_site_whose_marked_pages_fit_one_part_is_indexed_in_one_bundle(tmp_path):

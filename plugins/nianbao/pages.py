@@ -54,15 +54,40 @@ class Stash:
             digest.update(b"\0")
         return True
 
-    def restore(self, html: str) -> str:
+    def restore(self, html: str, indexed_only: bool = False) -> str:
+        """``html`` with its blocks in. ``indexed_only``: leave out the blocks the search index skips
+        whole (their root element is ``data-pagefind-ignore="all"``), for the page's search source.
+        A deferred block is rendered once for both."""
         if not self.blocks:
             return html
 
         def block(m):
-            b = self.blocks[int(m[1])]
-            return b() if callable(b) else b
+            i = int(m[1])
+            b = self.blocks[i]
+            if callable(b):
+                b = self.blocks[i] = b()
+            return "" if indexed_only and ignored_by_search(b) else b
 
-        return re.sub(r"<p>nianbaoblock(\d+)x</p>", block, html)
+        return _PLACEHOLDER.sub(block, html)
+
+
+_PLACEHOLDER = re.compile(r"<p>nianbaoblock(\d+)x</p>")
+_IGNORED_ROOT = re.compile(r'\s*<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
+
+
+def ignored_by_search(html: str) -> bool:
+    """Whether all of ``html`` is one element marked ``data-pagefind-ignore="all"`` (so Pagefind
+    takes nothing from it: not its text, filters, metadata or anchors). When unsure, False."""
+    m = _IGNORED_ROOT.match(html)
+    if m is None:
+        return False
+    name = m[1].lower()
+    depth = 0
+    for t in re.finditer(rf"<(/?){name}(?=[\s/>])[^>]*>", html, re.I):
+        depth += -1 if t[1] else 1
+        if depth == 0:
+            return html[t.end():].strip() == ""
+    return False
 
 
 def _block(stash: Stash | None, html: str) -> str:
@@ -488,6 +513,19 @@ def search_attributes(site: Site, spec: PageSpec) -> dict[str, list[str]]:
         meta.append(f"年份:{spec.year}")
     meta.append(f"title:{spec.title}")
     return {"filters": [_attr(f) for f in filters], "meta": [_attr(m) for m in meta]}
+
+
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
+
+
+def search_source(content: str, stash: Stash | None, page_html: str) -> str:
+    """What the search index takes from a page, as a minimal HTML document: the page's ``<html>`` tag
+    (its language) and its content less the blocks Pagefind skips whole (the official tables, the
+    信息公开 and 数据核验 boxes …). ``content`` is the page's content with its blocks' placeholders;
+    ``page_html`` the finished page (restored from ``stash`` already)."""
+    m = _HTML_TAG.search(page_html, 0, 4096)
+    body = stash.restore(content, indexed_only=True) if stash is not None else content
+    return f'<!DOCTYPE html>\n{m[0] if m else "<html>"}<head><meta charset="utf-8"></head><body>{body}</body></html>\n'
 
 
 def search_wrap(html: str, attrs: dict[str, list[str]]) -> str:

@@ -99,52 +99,6 @@ def write_parts_manifest(bundle: Path, count: int) -> None:
     (bundle / PARTS_FILE).write_text(json.dumps([f"part-{i}/" for i in range(2, count + 1)]) + "\n", encoding="utf-8")
 
 
-class PartIndexer:
-    """A large site's search index built while the site is being written: each part is handed to
-    Pagefind (in a background thread, one part at a time) as soon as its pages are on disk, so the
-    indexing of the first parts overlaps the rendering of the later ones. ``page_written`` is
-    called with each indexed page (path relative to the site) in the order pages are written;
-    :meth:`finish` indexes the rest and writes the manifest."""
-
-    def __init__(self, site_dir: Path | str, part_pages: int, output_subdir: str = "pagefind"):
-        import concurrent.futures
-
-        self.site = Path(site_dir)
-        self.part_pages = part_pages
-        self.output_subdir = output_subdir
-        self.pending: list = []
-        self.parts = 0
-        self.cancel = threading.Event()
-        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-pagefind")
-        self.futures: list = []
-
-    def page_written(self, rel) -> None:
-        self.pending.append(rel)
-        if len(self.pending) == self.part_pages:
-            self._submit()
-
-    def _submit(self) -> None:
-        self.parts += 1
-        self.futures.append(self.pool.submit(index_part, self.site, self.pending, self.parts, self.output_subdir, self.cancel))
-        self.pending = []
-
-    def finish(self) -> Path:
-        if self.pending or not self.parts:
-            self._submit()
-        try:
-            for f in self.futures:
-                f.result()
-        finally:
-            self.pool.shutdown(wait=True)
-        bundle = self.site / self.output_subdir
-        write_parts_manifest(bundle, self.parts)
-        return bundle
-
-    def abort(self) -> None:
-        self.cancel.set()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _pagefind(args: list[str], cancel: threading.Event | None) -> None:
     with tempfile.TemporaryFile() as out:
         p = subprocess.Popen([sys.executable, "-m", "pagefind", *args, "--quiet"], stdout=out, stderr=subprocess.STDOUT)
@@ -208,3 +162,94 @@ def make_deterministic(bundle: Path) -> None:
         (bundle / f"pagefind.{new_meta}.pf_meta").write_bytes(_gzip(data))
         info["hash"] = new_meta
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+class PartIndexer:
+    """The search index of a build, made from search sources written as the pages are rendered.
+
+    Pagefind reads only what a page gives the index (``data-pagefind-body``, less the parts marked
+    ``data-pagefind-ignore="all"``): the rendering writes that, in a minimal HTML document, for each
+    indexed page (:meth:`write_source`, from any process) instead of Pagefind parsing the whole page
+    with its tables, navigation and scripts (a third of its time). ``pages`` are the indexed pages
+    (paths relative to the site) in build order; they make parts of ``part_pages`` pages (other
+    pages with a search body go into the last part). The parent process calls :meth:`page_written`
+    as pages are finished: a complete part goes to Pagefind in a background thread at once, so the
+    indexing overlaps the rendering; :meth:`finish` indexes the rest and writes the manifest."""
+
+    def __init__(self, site_dir: Path | str, pages: list[str], part_pages: int, output_subdir: str = "pagefind"):
+        import concurrent.futures
+
+        self.site = Path(site_dir)
+        self.output_subdir = output_subdir
+        self.count = max(1, -(-len(pages) // part_pages))
+        self.part_of = {rel: i // part_pages + 1 for i, rel in enumerate(pages)}
+        self.left = [0] * (self.count + 1)
+        for n in self.part_of.values():
+            self.left[n] += 1
+        self.submitted: set[int] = set()
+        try:  # beside the site (the same disk); else anywhere
+            self.work = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=self.site.parent))
+        except OSError:
+            self.work = Path(tempfile.mkdtemp(prefix="nianbao-pagefind-"))
+        self.cancel = threading.Event()
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-pagefind")
+        self.futures: list = []
+
+    def source_path(self, rel: str) -> Path:
+        return self.work / f"part-{self.part_of.get(rel, self.count)}" / rel
+
+    def write_source(self, rel: str, html: str) -> None:
+        path = self.source_path(rel)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+        except OSError as e:
+            raise SearchIndexError(f"无法写出搜索索引的页面 {rel}：{e}") from None
+
+    def page_written(self, rel: str) -> None:
+        n = self.part_of.get(rel)
+        if n is None:
+            return
+        self.left[n] -= 1
+        if self.left[n] == 0 and n < self.count:  # the last part also takes the other pages: at the end
+            self._submit(n)
+
+    def _submit(self, n: int) -> None:
+        self.submitted.add(n)
+        self.futures.append(self.pool.submit(self._index, n))
+
+    def _index(self, n: int) -> None:
+        src = self.work / f"part-{n}"
+        if not src.is_dir():
+            raise SearchIndexError(f"第 {n} 部分搜索索引没有页面")
+        out = part_dir(self.site, n, self.output_subdir)
+        try:
+            _pagefind(["--site", str(src), "--output-path", str(out)], self.cancel)
+        except SearchIndexCancelled:
+            raise
+        except SearchIndexError as e:
+            raise SearchIndexError(f"第 {n} 部分：{e}") from None
+        make_deterministic(out)
+
+    def finish(self) -> Path:
+        done = False
+        try:
+            for n in range(1, self.count + 1):
+                if n not in self.submitted:
+                    self._submit(n)
+            for f in self.futures:
+                f.result()
+            done = True
+        finally:
+            if not done:
+                self.cancel.set()  # one part failed: stop the others
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(self.work, ignore_errors=True)
+        bundle = self.site / self.output_subdir
+        write_parts_manifest(bundle, self.count)
+        return bundle
+
+    def abort(self) -> None:
+        self.cancel.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.work, ignore_errors=True)

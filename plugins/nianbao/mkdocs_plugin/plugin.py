@@ -256,11 +256,15 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 files.append(File.generated(config, asset, abs_src_path=str(pkg_assets / Path(asset).name)))
         if self._serving:
             self._page_sig = self._page_signature(config, files)
-        elif self.config.search_enabled:
-            indexed = sum(1 for spec in self.specs.values() if spec.kind in P.INDEXED_KINDS)
-            if indexed > self.config.search_part_pages:
-                self._indexer = PartIndexer(config.site_dir, self.config.search_part_pages)
         return files
+
+    def on_nav(self, nav, *, config, files):
+        if self.config.enabled and self.site is not None and self.config.search_enabled and not self._serving:
+            # the indexed pages in the order they are built: the search index's parts
+            indexed = [f.dest_uri for f in files.documentation_pages()
+                       if f.src_uri in self.specs and self.specs[f.src_uri].kind in P.INDEXED_KINDS]
+            self._indexer = PartIndexer(config.site_dir, indexed, self.config.search_part_pages)
+        return nav
 
     def _page_signature(self, config, files: Files) -> str | None:
         """What every page's HTML depends on besides its own inputs: the configuration, the set of
@@ -361,23 +365,32 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         """nianbao's generated HTML goes in as each page is written (MkDocs renders the Markdown of
         every page before writing any: the big tables are made here, one page at a time)."""
         uri = page.file.src_uri
-        if self._indexer is not None:
-            if self._unwritten is not None:  # MkDocs wrote the previous page after its on_post_page
-                self._indexer.page_written(self._unwritten)
-                self._unwritten = None
-            spec = self.specs.get(uri)
-            if spec is not None and spec.kind in P.INDEXED_KINDS:
-                self._unwritten = page.file.dest_uri
+        if self._indexer is not None and self._unwritten is not None:
+            self._indexer.page_written(self._unwritten)  # MkDocs wrote the previous page after its on_post_page
+            self._unwritten = None
         if uri in self._page_hits:
             return self._page_hits.pop(uri)
         stash = self._stashes.pop(uri, None)
         output = stash.restore(output) if stash is not None else output
+        if self._indexer is not None:
+            self._write_search_source(page, stash, output)
         if uri in self.specs:
             page.content = None  # written: at 10,000 reports the pages' HTML would hold ~0.3 GB until the end
         key = self._page_keys.pop(uri, None)
         if key is not None:
             self._serve.pages[uri] = (key, output, page.title)
         return output
+
+    def _write_search_source(self, page, stash, output: str) -> None:
+        spec = self.specs.get(page.file.src_uri)
+        try:
+            if spec is not None and spec.kind in P.INDEXED_KINDS:
+                self._indexer.write_source(page.file.dest_uri, P.search_source(page.content, stash, output))
+                self._unwritten = page.file.dest_uri
+            elif "data-pagefind-body" in output:  # a page of the portal's own that asks to be indexed
+                self._indexer.write_source(page.file.dest_uri, output)
+        except SearchIndexError as e:
+            raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
 
     def on_shutdown(self):
         self._serve.cancel_job()  # `mkdocs serve` stopped: no Pagefind or export worker left behind
@@ -456,19 +469,17 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
     @event_priority(0)
     def _index_search(self, *, config):
-        """Pagefind indexes the (staged) site; a failure fails the build, so nothing is published."""
-        if not self.config.enabled or not self.config.search_enabled or self._serving:
+        """The search index's last parts (the first were indexed while the pages were written); a
+        failure fails the build, so nothing is published."""
+        if self._indexer is None:
             return
         try:
             started = time.monotonic()
-            if self._indexer is not None:  # the first parts were indexed while the pages were written
-                if self._unwritten is not None:
-                    self._indexer.page_written(self._unwritten)
-                    self._unwritten = None
-                indexer, self._indexer = self._indexer, None
-                indexer.finish()
-            else:
-                run_pagefind(config.site_dir, chunk_pages=self.config.search_part_pages)
+            if self._unwritten is not None:
+                self._indexer.page_written(self._unwritten)
+                self._unwritten = None
+            indexer, self._indexer = self._indexer, None
+            indexer.finish()
             log.debug(f"Pagefind 搜索索引（生成结束后）：{time.monotonic() - started:.1f} 秒")
         except SearchIndexError as e:
             raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
