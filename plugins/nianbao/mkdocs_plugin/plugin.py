@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -23,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -34,6 +36,7 @@ from .. import __version__
 from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
+from .parallel import HelperFailed, Helpers, SkipFilter, default_processes, why_serial
 
 log = get_plugin_logger(__name__)
 
@@ -41,7 +44,8 @@ ASSETS = ("nianbao/nianbao.css", "nianbao/nianbao.js")  # on every page
 PAGE_ASSETS = ("nianbao/search.js",)  # copied; loaded by the pages that need them
 
 
-CACHED_TEMPLATE = "nianbao_cached.html"  # renders nothing: on_post_page puts the cached page in
+# renders nothing: on_post_page puts the cached page in (serve), or the page is another process's
+CACHED_TEMPLATE = "nianbao_cached.html"
 
 
 class _ServeState:
@@ -128,6 +132,16 @@ class _ExportWorker:
         self.proc.join()
 
 
+@contextlib.contextmanager
+def _template_errors():
+    """A template that fails (a portal's own, from templates_dir) is the build's error, not a traceback."""
+    try:
+        yield
+    except jinja2.TemplateError as e:
+        where = f"（{e.filename or e.name}，第 {e.lineno} 行）" if isinstance(e, jinja2.TemplateSyntaxError) else ""
+        raise PluginError(f"模板出错{where}：{e.message or e}") from None
+
+
 class _Counter(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -159,21 +173,32 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._serve = _ServeState()
         self._indexer: PartIndexer | None = None  # a large site's search index, made while pages are written
         self._unwritten: str | None = None
+        self._dirty = False
+        self._helpers: Helpers | None = None  # processes rendering a share of the pages (parallel.py)
+        self._skip: set[str] = set()  # pages a helper renders
+        self._last_uri: str | None = None  # the last page, always this process's
+        self._is_helper = False
+        self._failed: str | None = None  # a helper's error: the build fails
+        self._skip_filter: SkipFilter | None = None
 
     # ------------------------------------------------------------------------------- config
 
     def on_startup(self, *, command, dirty):
         self.command = command
+        self._dirty = dirty
 
     def on_config(self, config):
         if not self.config.enabled:
             return
         if self.config.search_part_pages < 1:
             raise PluginError("nianbao 插件配置 search_part_pages 须为正整数（每部分搜索索引的页面数）")
+        if self.config.render_processes < 0:
+            raise PluginError("nianbao 插件配置 render_processes 须为 0（按处理器核数）或正整数")
         # a plugin with on_startup is kept by MkDocs across the rebuilds of one `mkdocs serve`
         self._serving = self.command == "serve"
         self._stashes, self._page_keys, self._page_hits, self._page_sig = {}, {}, {}, None
         self._indexer, self._unwritten = None, None
+        self._helpers, self._skip, self._last_uri, self._failed = None, set(), None, None
         if self._serving:
             self._serve.cancel_job()  # the previous build's background work writes into the folder about to be rebuilt
         root = Path(config.config_file_path or ".").resolve().parent
@@ -258,13 +283,64 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             self._page_sig = self._page_signature(config, files)
         return files
 
+    @event_priority(-100)  # after the other plugins' on_nav: the helpers start from the final nav
     def on_nav(self, nav, *, config, files):
-        if self.config.enabled and self.site is not None and self.config.search_enabled and not self._serving:
+        if not self.config.enabled or self.site is None:
+            return nav
+        doc_files = files.documentation_pages()
+        if self.config.search_enabled and not self._serving:
             # the indexed pages in the order they are built: the search index's parts
-            indexed = [f.dest_uri for f in files.documentation_pages()
-                       if f.src_uri in self.specs and self.specs[f.src_uri].kind in P.INDEXED_KINDS]
+            indexed = [f.dest_uri for f in doc_files if f.src_uri in self.specs and self.specs[f.src_uri].kind in P.INDEXED_KINDS]
             self._indexer = PartIndexer(config.site_dir, indexed, self.config.search_part_pages)
+        count = self.config.render_processes or default_processes()
+        reason = why_serial(config, self, self._generated_nav, self.command, self._dirty, len(doc_files), count)
+        if reason is not None:
+            log.debug(f"页面在一个进程中生成：{reason}")
+            return nav
+        count = min(count, len(doc_files))
+        owners = {f.src_uri: i % count for i, f in enumerate(doc_files)}
+        self._last_uri = doc_files[-1].src_uri
+        owners[self._last_uri] = 0
+        self._helpers = Helpers(config, files, nav, owners, count, self._helper_wrote, self._become_helper)
+        self._skip = {uri for uri, w in owners.items() if w != 0}
+        self._skip_filter = SkipFilter(self._elsewhere)
+        log.debug(f"页面在 {count} 个进程中生成")
         return nav
+
+    def _become_helper(self) -> None:
+        """Run first in a helper process: it renders and writes its pages; the parent does the rest."""
+        self._is_helper = True
+
+    def _helper_wrote(self, dest_uri: str) -> None:
+        if self._indexer is not None:
+            self._indexer.page_written(dest_uri)
+
+    def _drain_helpers(self, finish: bool = False) -> None:
+        """Take in what the helpers sent. A helper that failed fails the build: the rest of the pages
+        are passed over and the error is raised after them (on_env or post_build), not from a page
+        hook, which MkDocs would report as that page's error."""
+        helpers = self._helpers
+        try:
+            if finish:
+                self._helpers = None
+                helpers.finish()
+            else:
+                helpers.drain()
+        except HelperFailed as e:
+            helpers.terminate()
+            self._helpers, self._failed = None, str(e)
+
+    def _elsewhere(self, uri: str) -> bool:
+        """Whether this process passes over the page (a helper renders it, or a helper failed)."""
+        return uri in self._skip or self._failed is not None
+
+    def _raise_if_failed(self) -> None:
+        if self._failed is not None:
+            raise PluginError(f"页面生成失败：{self._failed}")
+
+    def on_env(self, env, *, config, files):
+        self._raise_if_failed()
+        return env
 
     def _page_signature(self, config, files: Files) -> str | None:
         """What every page's HTML depends on besides its own inputs: the configuration, the set of
@@ -283,9 +359,21 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 h.update(f"{f}:{st.st_mtime_ns}:{st.st_size}\n".encode("utf-8"))
         return h.hexdigest()
 
+    def on_page_read_source(self, *, page, config):
+        if self._elsewhere(page.file.src_uri):
+            return ""  # another process renders it
+        return None
+
     def on_page_markdown(self, markdown, *, page, config, files):
         if not self.config.enabled:
             return markdown
+        if self._elsewhere(page.file.src_uri):
+            page.meta["template"] = CACHED_TEMPLATE
+            return ""
+        with _template_errors():
+            return self._page_markdown(markdown, page, files)
+
+    def _page_markdown(self, markdown, page, files):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return markdown
@@ -349,7 +437,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         return md
 
     def on_page_content(self, html, *, page, config, files):
-        if not self.config.enabled or page.file.src_uri in self._page_hits:
+        if self._helpers is not None:
+            self._drain_helpers()
+        if not self.config.enabled or page.file.src_uri in self._page_hits or self._elsewhere(page.file.src_uri):
             return html
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
@@ -365,13 +455,18 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         """nianbao's generated HTML goes in as each page is written (MkDocs renders the Markdown of
         every page before writing any: the big tables are made here, one page at a time)."""
         uri = page.file.src_uri
-        if self._indexer is not None and self._unwritten is not None:
+        if self._indexer is not None and self._unwritten is not None and not self._is_helper:
             self._indexer.page_written(self._unwritten)  # MkDocs wrote the previous page after its on_post_page
             self._unwritten = None
+        if self._helpers is not None:
+            self._drain_helpers(finish=uri == self._last_uri)
+        if self._elsewhere(uri):
+            return ""  # another process writes it (MkDocs's "Page skipped" note is filtered out)
         if uri in self._page_hits:
             return self._page_hits.pop(uri)
         stash = self._stashes.pop(uri, None)
-        output = stash.restore(output) if stash is not None else output
+        with _template_errors():
+            output = stash.restore(output) if stash is not None else output
         if self._indexer is not None:
             self._write_search_source(page, stash, output)
         if uri in self.specs:
@@ -386,7 +481,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         try:
             if spec is not None and spec.kind in P.INDEXED_KINDS:
                 self._indexer.write_source(page.file.dest_uri, P.search_source(page.content, stash, output))
-                self._unwritten = page.file.dest_uri
+                self._unwritten = None if self._is_helper else page.file.dest_uri
             elif "data-pagefind-body" in output:  # a page of the portal's own that asks to be indexed
                 self._indexer.write_source(page.file.dest_uri, output)
         except SearchIndexError as e:
@@ -456,6 +551,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
     @event_priority(10)
     def _write_exports(self, *, config):
+        if self._skip_filter is not None:  # every page is written (or passed over after a failure)
+            self._skip_filter = self._skip_filter.remove()
+        self._raise_if_failed()
         if self._serving and self.config.enabled:
             # the pages are up: the open data and the search index follow in the background
             self._serve.job = _BackgroundJob(self, config.site_dir)
@@ -509,6 +607,11 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     on_post_build = CombinedEvent(_write_exports, _index_search, _swap_in)
 
     def on_build_error(self, *, error):
+        if self._helpers is not None:
+            self._helpers.terminate()
+            self._helpers = None
+        if self._skip_filter is not None:
+            self._skip_filter = self._skip_filter.remove()
         self._stop_exports()
         if self._indexer is not None:
             self._indexer.abort()
