@@ -385,6 +385,7 @@ def test_arithmetic_error_fails_the_build_with_the_cli_message_and_publishes_not
     assert error_lines and all(ln in p.stderr for ln in error_lines)
     assert p.stderr.count("T3-3 ") == 1  # once
     assert not out.exists() and not list(tmp_path.glob("site.nianbao-*"))
+    assert not list(tmp_path.glob(".nianbao-*"))  # the open-data worker (started before validation) is stopped
     # with an earlier site: it stays exactly as it was
     out.mkdir()
     (out / "index.html").write_text("earlier", encoding="utf-8")

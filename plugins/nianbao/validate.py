@@ -44,9 +44,13 @@ def validate_site(site: Site) -> list[Issue]:
     return issues
 
 
-def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None) -> tuple[LoadResult, list[Issue]]:
-    """Load and validate: the loading issues and the rule findings, sorted, each once."""
+def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None,
+               after_load=None) -> tuple[LoadResult, list[Issue]]:
+    """Load and validate: the loading issues and the rule findings, sorted, each once. ``after_load``
+    is called with the loaded site before it is validated (the build starts its open-data worker)."""
     result = load_site(root, data_dir, content_dir, cache)
+    if after_load is not None:
+        after_load(result)
     issues = result.issues + validate_site(result.site)
     return result, sort_issues(issues)
 

@@ -107,9 +107,11 @@ def table_csv(tdef: TableDef, report: Report) -> bytes:
     return _csv(rows)
 
 
-def report_files(site: Site, report: Report) -> list[ExportFile]:
+def report_files(site: Site, report: Report, canonical_text: str | None = None) -> list[ExportFile]:
+    """The report's JSON and its tables as CSV. ``canonical_text``: its canonical JSON, if made already."""
     base = report_base(report)
-    out = [ExportFile(f"{base}.json", (dumps(report_to_canonical(report)) + "\n").encode("utf-8"), "规范 JSON")]
+    text = canonical_text if canonical_text is not None else dumps(report_to_canonical(report))
+    out = [ExportFile(f"{base}.json", (text + "\n").encode("utf-8"), "规范 JSON")]
     for tid in TABLE_IDS:
         tdef = report.format.table(tid)
         out.append(ExportFile(f"{base}-{tid}.csv", table_csv(tdef, report), f"{tdef.title}（CSV，官方表格版式）"))
@@ -188,15 +190,27 @@ def write_long_csv(site: Site, fh) -> int:
 
 def write_all_json(site: Site, fh) -> None:
     """``dumps(every canonical report) + "\\n"`` written a report at a time (the same bytes)."""
-    keys = sorted(site.reports)
-    if not keys:
-        fh.write(b"[]\n")
-        return
-    fh.write(b"[\n")
-    for i, key in enumerate(keys):
-        text = dumps(report_to_canonical(site.reports[key]))
-        fh.write(("  " + text.replace("\n", "\n  ") + (",\n" if i < len(keys) - 1 else "\n")).encode("utf-8"))
-    fh.write(b"]\n")
+    writer = _AllJson(fh, len(site.reports))
+    for key in sorted(site.reports):
+        writer.add(dumps(report_to_canonical(site.reports[key])))
+    writer.close()
+
+
+class _AllJson:
+    """nianbao-all.json written a report at a time: a JSON array of the canonical reports, indented
+    as ``dumps`` indents the whole list."""
+
+    def __init__(self, fh, count: int):
+        self.fh, self.left, self.empty = fh, count, count == 0
+        fh.write(b"[]\n" if self.empty else b"[\n")
+
+    def add(self, text: str) -> None:
+        self.left -= 1
+        self.fh.write(("  " + text.replace("\n", "\n  ") + (",\n" if self.left else "\n")).encode("utf-8"))
+
+    def close(self) -> None:
+        if not self.empty:
+            self.fh.write(b"]\n")
 
 
 def canonical_from_long(csv_bytes: bytes) -> list[dict]:
@@ -376,14 +390,22 @@ def write_exports(site: Site, out: Path) -> dict[str, int]:
         p.write_bytes(data)
         sizes[path] = len(data)
 
-    for key in sorted(site.reports):
-        for f in report_files(site, site.reports[key]):
-            put(f.path, f.data)
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / "nianbao-all.json", "wb") as fh:
-        write_all_json(site, fh)
-    with open(out / "nianbao-cells.csv", "wb") as fh:
-        rows = write_long_csv(site, fh)
+    # one pass over the reports: each one's canonical JSON is made once, for its own file and the whole
+    with open(out / "nianbao-all.json", "wb") as all_json, open(out / "nianbao-cells.csv", "wb") as cells:
+        everything = _AllJson(all_json, len(site.reports))
+        cells.write((BOM + _csv_text([LONG_COLUMNS])).encode("utf-8"))
+        rows = 0
+        for key in sorted(site.reports):
+            report = site.reports[key]
+            text = dumps(report_to_canonical(report))
+            for f in report_files(site, report, text):
+                put(f.path, f.data)
+            everything.add(text)
+            long = report_long_rows(site, report)
+            cells.write(_csv_text(long).encode("utf-8"))
+            rows += len(long)
+        everything.close()
     for path in ("nianbao-all.json", "nianbao-cells.csv"):
         sizes[path] = (out / path).stat().st_size
     put("nianbao.xlsx", workbook(site, long_count=rows))

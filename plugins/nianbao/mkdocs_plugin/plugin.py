@@ -245,20 +245,28 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         content_rel = self.docs_dir.relative_to(self.root) if self.docs_dir.is_relative_to(self.root) else self.docs_dir
         data_rel = self.data_dir.relative_to(self.root) if self.data_dir.is_relative_to(self.root) else self.data_dir
         started = time.monotonic()
-        result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None)
+        self._data_rel, self._content_rel = str(data_rel), str(content_rel)
+
+        def start_exports(loaded):
+            # the open data depends on the data only: its worker starts before the validation, on
+            # the other core; it is stopped if the build fails
+            if self.config.export_enabled and not any(i.severity is ERROR for i in loaded.issues):
+                self.site = loaded.site
+                self._start_exports(config)
+
+        result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None,
+                                    after_load=start_exports)
         log.debug(f"读取并核验 {len(result.site.reports)} 份报告：{time.monotonic() - started:.1f} 秒")
         self.site, self.issues = result.site, issues
         self.by_report = issues_by_report(issues, result.site)
-        self._data_rel, self._content_rel = str(data_rel), str(content_rel)
         fail = [i for i in issues if i.severity is ERROR or (self.config.validation_fail_on == "warning" and i.severity is WARNING)]
         for i in issues:
             if i.severity is WARNING and i not in fail:
                 log.warning(i.format())
             elif i.severity is INFO and self.config.validation_log_info:
                 log.info(i.format())
-        if not fail and self.config.export_enabled:
-            self._start_exports(config)
         if fail:
+            self._stop_exports()
             raise PluginError(
                 "年报数据核验未通过，网站未生成：\n"
                 + format_text(fail, self.root)
@@ -498,9 +506,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     # ------------------------------------------------------------------------------- open data
 
     def _start_exports(self, config) -> None:
-        """The open-data files are made in a worker process on another core while MkDocs renders.
-        ``mkdocs build`` forks it from this process, so it starts from the site already loaded and
-        checked; under ``serve`` (threads running) and where there is no fork, a fresh interpreter
+        """The open-data files are made in a worker process on another core while the site is
+        validated and rendered. ``mkdocs build`` forks it from this process, so it starts from the
+        site already loaded; under ``serve`` (threads running) and where there is no fork, a fresh interpreter
         loads the site itself."""
         try:  # beside the site, so its files can be moved in rather than copied
             self._export_dir = tempfile.mkdtemp(prefix=".nianbao-export-", dir=Path(config.site_dir).resolve().parent)
