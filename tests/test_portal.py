@@ -493,7 +493,7 @@ def test_a_part_of_the_search_index_that_cannot_be_made_is_a_clear_error(tmp_pat
     site.mkdir()
     ix = PartIndexer(site, ["a/index.html", "b/index.html"], 1)
     ix.write_source("a/index.html", "<html lang='zh'><body data-pagefind-body><p>甲</p></body></html>")
-    ix.page_written("a/index.html")  # a full part: handed to Pagefind at once
+    ix.source_written("a/index.html")  # a full part: handed to Pagefind at once
     with pytest.raises(SearchIndexError, match="第 2 部分"):
         ix.finish()  # b/index.html was announced but never written
     assert (site / "pagefind/pagefind-entry.json").exists()

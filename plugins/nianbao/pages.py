@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from .figures import compare_figures, key_figures
 from .indexes import all_years, descendants, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
 from .model import Report, Site, Unit
-from .render import render, render_table
+from .render import render, render_table, table_outline
 
 Link = Callable[[str], str]
 
@@ -33,12 +34,16 @@ class Stash:
     def __init__(self) -> None:
         self.blocks: list = []
         self.keys: list = []
+        self.probes: list = []
 
-    def add(self, html, key=None) -> str:
+    def add(self, html, key=None, probe=None) -> str:
         """``html`` is a string or a function returning one; a function's ``key`` (any value with a
-        stable repr that changes whenever its HTML would) lets :meth:`fingerprint` cover it unrendered."""
+        stable repr that changes whenever its HTML would) lets :meth:`fingerprint` cover it unrendered,
+        and its ``probe`` (a function returning HTML of the same elements without the data) tells
+        whether the search index skips it without rendering it."""
         self.blocks.append(html)
         self.keys.append(key)
+        self.probes.append(probe)
         return f"nianbaoblock{len(self.blocks) - 1}x"
 
     def fingerprint(self, digest) -> bool:
@@ -56,8 +61,9 @@ class Stash:
 
     def restore(self, html: str, indexed_only: bool = False) -> str:
         """``html`` with its blocks in. ``indexed_only``: leave out the blocks the search index skips
-        whole (their root element is ``data-pagefind-ignore="all"``), for the page's search source.
-        A deferred block is rendered once for both."""
+        whole (their root element is ``data-pagefind-ignore="all"``), for the page's search source;
+        a deferred block is then rendered only if its probe does not show it skipped, and kept for
+        the page itself."""
         if not self.blocks:
             return html
 
@@ -65,6 +71,8 @@ class Stash:
             i = int(m[1])
             b = self.blocks[i]
             if callable(b):
+                if indexed_only and self.probes[i] is not None and _probe_ignored(self.probes[i]()):
+                    return ""
                 b = self.blocks[i] = b()
             return "" if indexed_only and ignored_by_search(b) else b
 
@@ -73,6 +81,12 @@ class Stash:
 
 _PLACEHOLDER = re.compile(r"<p>nianbaoblock(\d+)x</p>")
 _IGNORED_ROOT = re.compile(r'\s*<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
+
+
+@lru_cache(maxsize=64)
+def _probe_ignored(outline: str) -> bool:
+    """:func:`ignored_by_search` of a deferred block's outline (the same few strings on every page)."""
+    return ignored_by_search(outline)
 
 
 def ignored_by_search(html: str) -> bool:
@@ -94,9 +108,9 @@ def _block(stash: Stash | None, html: str) -> str:
     return stash.add(html) if stash is not None else html
 
 
-def _deferred(stash: Stash | None, render_fn, key=None) -> str:
+def _deferred(stash: Stash | None, render_fn, key=None, probe=None) -> str:
     """A block rendered when the page is restored (or now, without a stash)."""
-    return stash.add(render_fn, key) if stash is not None else render_fn()
+    return stash.add(render_fn, key, probe) if stash is not None else render_fn()
 
 
 def strip_comments(markdown: str) -> str:
@@ -260,6 +274,7 @@ def report_markdown(
                 parts += [_block(stash, render("missing.html", user_dirs, what=f"统计表 {tdef.id}")), ""]
             else:
                 parts += [_deferred(stash, lambda tdef=tdef, t=t: render_table(tdef, t, user_dirs=user_dirs),
+                                    probe=lambda tdef=tdef: table_outline(tdef, user_dirs=user_dirs),
                                     key=(report.format.id, t, user_dirs)), ""]
             continue
         s = n.section(section.ordinal) if n else None
@@ -515,17 +530,21 @@ def search_attributes(site: Site, spec: PageSpec) -> dict[str, list[str]]:
     return {"filters": [_attr(f) for f in filters], "meta": [_attr(m) for m in meta]}
 
 
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
-
-
-def search_source(content: str, stash: Stash | None, page_html: str) -> str:
-    """What the search index takes from a page, as a minimal HTML document: the page's ``<html>`` tag
-    (its language) and its content less the blocks Pagefind skips whole (the official tables, the
-    信息公开 and 数据核验 boxes …). ``content`` is the page's content with its blocks' placeholders;
-    ``page_html`` the finished page (restored from ``stash`` already)."""
-    m = _HTML_TAG.search(page_html, 0, 4096)
+def search_source(content: str, stash: Stash | None, lang: str) -> str:
+    """What the search index takes from a page, as a minimal HTML document: the page's language and
+    its content less the blocks Pagefind skips whole (the official tables, the 信息公开 and 数据核验
+    boxes …). ``content`` is the page's content with its blocks' placeholders."""
     body = stash.restore(content, indexed_only=True) if stash is not None else content
-    return f'<!DOCTYPE html>\n{m[0] if m else "<html>"}<head><meta charset="utf-8"></head><body>{body}</body></html>\n'
+    return f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>{body}</body></html>\n'
+
+
+_HTML_LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"', re.I)
+
+
+def page_language(page_html: str) -> str | None:
+    """The ``lang`` of a finished page's ``<html>`` tag."""
+    m = _HTML_LANG.search(page_html, 0, 4096)
+    return m[1] if m else None
 
 
 def search_wrap(html: str, attrs: dict[str, list[str]]) -> str:

@@ -172,9 +172,10 @@ class PartIndexer:
     indexed page (:meth:`write_source`, from any process) instead of Pagefind parsing the whole page
     with its tables, navigation and scripts (a third of its time). ``pages`` are the indexed pages
     (paths relative to the site) in build order; they make parts of ``part_pages`` pages (other
-    pages with a search body go into the last part). The parent process calls :meth:`page_written`
-    as pages are finished: a complete part goes to Pagefind in a background thread at once, so the
-    indexing overlaps the rendering; :meth:`finish` indexes the rest and writes the manifest."""
+    pages with a search body go into the last part). The parent process calls :meth:`source_written`
+    for each source written (by itself or a helper): a complete part goes to Pagefind in a background
+    thread at once, so the indexing overlaps the rendering; :meth:`finish` indexes the rest and
+    writes the manifest."""
 
     def __init__(self, site_dir: Path | str, pages: list[str], part_pages: int, output_subdir: str = "pagefind"):
         import concurrent.futures
@@ -206,7 +207,7 @@ class PartIndexer:
         except OSError as e:
             raise SearchIndexError(f"无法写出搜索索引的页面 {rel}：{e}") from None
 
-    def page_written(self, rel: str) -> None:
+    def source_written(self, rel: str) -> None:
         n = self.part_of.get(rel)
         if n is None:
             return

@@ -8,8 +8,8 @@ loop, where the helpers' pages are passed over cheaply (no source read, empty Ma
 template, no output written).
 
 The parent stays MkDocs's build: a helper sends back, through a pipe, its log records (re-logged in
-the parent, so ``--strict`` counts them and they print once), each page it has written (for the
-search index's parts), its pages' anchors (MkDocs checks links to anchors after all pages are
+the parent, so ``--strict`` counts them and they print once), each page whose search source it has
+written (for the search index's parts), its pages' anchors (MkDocs checks links to anchors after all pages are
 built) and how it ended. A helper's failure fails the build.
 
 Used only where the result cannot differ from MkDocs's own loop: a plain ``build`` (not ``serve``,
@@ -115,13 +115,12 @@ def render_pages(config, files, nav, mine: list, conn) -> None:
     env = config.plugins.on_env(env, config=config, files=files)
     for file in mine:
         mkdocs_build._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
-        conn.send(("written", file.dest_uri))
     conn.send(("anchors", [(f.src_uri, f.page.present_anchor_ids,
                             {to.src_uri: links for to, links in (f.page.links_to_anchors or {}).items()}) for f in mine]))
 
 
 def _helper_main(conn, config, files, nav, mine, setup) -> None:
-    setup()
+    setup(conn)
     mkdocs_logger = logging.getLogger("mkdocs")
     for h in list(mkdocs_logger.handlers):
         mkdocs_logger.removeHandler(h)
@@ -143,10 +142,11 @@ def _helper_main(conn, config, files, nav, mine, setup) -> None:
 class Helpers:
     """The parent's side: the helpers it forked and what they send."""
 
-    def __init__(self, config, files, nav, owners: dict[str, int], count: int, on_written, setup):
+    def __init__(self, config, files, nav, owners: dict[str, int], count: int, on_indexed, setup):
         """Fork ``count - 1`` helpers; helper ``w`` renders the pages ``owners`` gives to ``w`` (0 is
-        this process) after calling ``setup`` in its process. ``on_written`` gets each page they write."""
-        self.on_written = on_written
+        this process) after calling ``setup(conn)`` in its process (``conn.send(("indexed", page))``
+        there reaches ``on_indexed(page)`` here)."""
+        self.on_indexed = on_indexed
         self.files = files
         self.anchors: list = []
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -181,8 +181,8 @@ class Helpers:
                     name, levelno, msg = value, *rest
                     logging.getLogger(name).handle(logging.makeLogRecord(
                         {"name": name, "levelno": levelno, "levelname": logging.getLevelName(levelno), "msg": msg}))
-                elif kind == "written":
-                    self.on_written(value)
+                elif kind == "indexed":
+                    self.on_indexed(value)
                 elif kind == "anchors":
                     self.anchors += value
                 elif kind == "failed":

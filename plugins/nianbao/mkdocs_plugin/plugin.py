@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -132,6 +133,15 @@ class _ExportWorker:
         self.proc.join()
 
 
+def _theme_language(config) -> str:
+    """What Material writes in every page's ``<html lang>``: its translation of theme.language."""
+    try:
+        return config.theme.get_env().from_string(
+            '{% import "partials/language.html" as lang with context %}{{ lang.t("language") }}').render(config=config).strip()
+    except jinja2.TemplateError:
+        return str(config.theme["language"] or "")
+
+
 @contextlib.contextmanager
 def _template_errors():
     """A template that fails (a portal's own, from templates_dir) is the build's error, not a traceback."""
@@ -172,7 +182,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._page_hits: dict[str, str] = {}
         self._serve = _ServeState()
         self._indexer: PartIndexer | None = None  # a large site's search index, made while pages are written
-        self._unwritten: str | None = None
+        self._lang = ""  # the pages' <html lang>, for their search sources
+        self._helper_conn = None  # in a helper: the pipe to the parent
         self._dirty = False
         self._helpers: Helpers | None = None  # processes rendering a share of the pages (parallel.py)
         self._skip: set[str] = set()  # pages a helper renders
@@ -197,7 +208,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         # a plugin with on_startup is kept by MkDocs across the rebuilds of one `mkdocs serve`
         self._serving = self.command == "serve"
         self._stashes, self._page_keys, self._page_hits, self._page_sig = {}, {}, {}, None
-        self._indexer, self._unwritten = None, None
+        self._indexer = None
         self._helpers, self._skip, self._last_uri, self._failed = None, set(), None, None
         if self._serving:
             self._serve.cancel_job()  # the previous build's background work writes into the folder about to be rebuilt
@@ -300,6 +311,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             # the indexed pages in the order they are built: the search index's parts
             indexed = [f.dest_uri for f in doc_files if f.src_uri in self.specs and self.specs[f.src_uri].kind in P.INDEXED_KINDS]
             self._indexer = PartIndexer(config.site_dir, indexed, self.config.search_part_pages)
+            self._lang = _theme_language(config)
         count = self.config.render_processes or default_processes()
         reason = why_serial(config, self, self._generated_nav, self.command, self._dirty, len(doc_files), count)
         if reason is not None:
@@ -309,19 +321,20 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         owners = {f.src_uri: i % count for i, f in enumerate(doc_files)}
         self._last_uri = doc_files[-1].src_uri
         owners[self._last_uri] = 0
-        self._helpers = Helpers(config, files, nav, owners, count, self._helper_wrote, self._become_helper)
+        self._helpers = Helpers(config, files, nav, owners, count, self._helper_indexed, self._become_helper)
         self._skip = {uri for uri, w in owners.items() if w != 0}
         self._skip_filter = SkipFilter(self._elsewhere)
         log.debug(f"页面在 {count} 个进程中生成")
         return nav
 
-    def _become_helper(self) -> None:
+    def _become_helper(self, conn) -> None:
         """Run first in a helper process: it renders and writes its pages; the parent does the rest."""
         self._is_helper = True
+        self._helper_conn = conn
 
-    def _helper_wrote(self, dest_uri: str) -> None:
+    def _helper_indexed(self, dest_uri: str) -> None:
         if self._indexer is not None:
-            self._indexer.page_written(dest_uri)
+            self._indexer.source_written(dest_uri)
 
     def _drain_helpers(self, finish: bool = False) -> None:
         """Take in what the helpers sent. A helper that failed fails the build: the rest of the pages
@@ -457,15 +470,22 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             html = P.search_wrap(html, P.search_attributes(self.site, spec))
         if self.config.notice:
             html = P.notice_html(self.config.notice, self.user_dirs) + html
+        if self._indexer is not None and spec is not None and spec.kind in P.INDEXED_KINDS:
+            # the page's search source now, not when the page is written: the index's parts are made
+            # while MkDocs is still reading the later pages
+            with _template_errors():
+                source = P.search_source(html, self._stashes.get(page.file.src_uri), self._lang)
+            self._write_source(page.file.dest_uri, source)
+            if self._is_helper:
+                self._helper_conn.send(("indexed", page.file.dest_uri))
+            else:
+                self._indexer.source_written(page.file.dest_uri)
         return html
 
     def on_post_page(self, output, *, page, config):
         """nianbao's generated HTML goes in as each page is written (MkDocs renders the Markdown of
         every page before writing any: the big tables are made here, one page at a time)."""
         uri = page.file.src_uri
-        if self._indexer is not None and self._unwritten is not None and not self._is_helper:
-            self._indexer.page_written(self._unwritten)  # MkDocs wrote the previous page after its on_post_page
-            self._unwritten = None
         if self._helpers is not None:
             self._drain_helpers(finish=uri == self._last_uri)
         if self._elsewhere(uri):
@@ -476,7 +496,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         with _template_errors():
             output = stash.restore(output) if stash is not None else output
         if self._indexer is not None:
-            self._write_search_source(page, stash, output)
+            self._check_indexed(page, output)
         if uri in self.specs:
             page.content = None  # written: at 10,000 reports the pages' HTML would hold ~0.3 GB until the end
         key = self._page_keys.pop(uri, None)
@@ -484,19 +504,25 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             self._serve.pages[uri] = (key, output, page.title)
         return output
 
-    def _write_search_source(self, page, stash, output: str) -> None:
-        spec = self.specs.get(page.file.src_uri)
+    def _write_source(self, dest_uri: str, html: str) -> None:
         try:
-            if spec is not None and spec.kind in P.INDEXED_KINDS:
-                self._indexer.write_source(page.file.dest_uri, P.search_source(page.content, stash, output))
-                self._unwritten = None if self._is_helper else page.file.dest_uri
-            elif "data-pagefind-body" in output:  # a page of the portal's own that asks to be indexed
-                self._indexer.write_source(page.file.dest_uri, output)
+            self._indexer.write_source(dest_uri, html)
         except SearchIndexError as e:
             raise PluginError(f"Pagefind 建立搜索索引失败：{e}") from None
 
+    def _check_indexed(self, page, output: str) -> None:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.kind in P.INDEXED_KINDS:
+            lang = P.page_language(output)
+            if lang != self._lang:  # the search page would look for another language's index
+                raise PluginError(f"页面的 <html lang=\"{lang}\"> 与主题语言“{self._lang}”不一致（主题模板被改过？），搜索索引无法对应")
+        elif "data-pagefind-body" in output:  # a page of the portal's own that asks to be indexed: in the last part
+            self._write_source(page.file.dest_uri, output)
+
     def on_shutdown(self):
         self._serve.cancel_job()  # `mkdocs serve` stopped: no Pagefind or export worker left behind
+        # the process ends: the collector need not walk a province's site once more on the way out
+        gc.freeze()
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
@@ -581,9 +607,6 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             return
         try:
             started = time.monotonic()
-            if self._unwritten is not None:
-                self._indexer.page_written(self._unwritten)
-                self._unwritten = None
             indexer, self._indexer = self._indexer, None
             indexer.finish()
             log.debug(f"Pagefind 搜索索引（生成结束后）：{time.monotonic() - started:.1f} 秒")
@@ -623,7 +646,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._stop_exports()
         if self._indexer is not None:
             self._indexer.abort()
-            self._indexer, self._unwritten = None, None
+            self._indexer = None
         if self._real_site_dir is not None:
             staging = self._real_site_dir.with_name(self._real_site_dir.name + ".nianbao-staging")
             shutil.rmtree(staging, ignore_errors=True)

@@ -81,6 +81,19 @@ def _skeleton(tdef: TableDef, id_prefix: str | None, caption: str | None, user_d
     return found
 
 
+def table_outline(tdef: TableDef, id_prefix: str | None = None, caption: str | None = None, user_dirs: tuple[str, ...] = ()) -> str:
+    """The table's HTML with its data cells empty: the elements of every table of the format (the
+    same string object each time)."""
+    key = (id(tdef), id_prefix, caption, tuple(user_dirs))
+    outline = _outlines.get(key)
+    if outline is None:
+        outline = _outlines[key] = "".join(_skeleton(tdef, id_prefix, caption, tuple(user_dirs))[0])
+    return outline
+
+
+_outlines: dict[tuple, str] = {}
+
+
 def render_table(
     tdef: TableDef, table: Table | None, id_prefix: str | None = None, caption: str | None = None,
     user_dirs: tuple[str, ...] = (),
@@ -96,4 +109,4 @@ def render_table(
     return "".join(out)
 
 
-__all__ = ["render", "render_table", "build_table_view", "environment", "replace"]
+__all__ = ["render", "render_table", "table_outline", "build_table_view", "environment", "replace"]
