@@ -551,3 +551,23 @@ def test_a_site_whose_marked_pages_fit_one_part_is_indexed_in_one_bundle(tmp_pat
     bundle = run_pagefind(site, chunk_pages=3)
     assert json.loads((bundle / "nianbao-parts.json").read_text(encoding="utf-8")) == []
     assert json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["zh"]["page_count"] == 2
+
+
+def test_a_theme_that_writes_another_page_language_than_the_search_index_is_a_clear_error(tmp_path):
+    """The search sources carry the theme's language; the search page looks for the index of the
+    language its <html lang> says. A custom base.html that changes it must not leave search empty."""
+    import material
+
+    work = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", work)
+    base = (Path(material.__file__).parent / "templates/base.html").read_text(encoding="utf-8")
+    assert "<html lang=\"{{ lang.t('language') }}\"" in base
+    (work / "overrides").mkdir()
+    (work / "overrides/base.html").write_text(base.replace("<html lang=\"{{ lang.t('language') }}\"", '<html lang="en"'), encoding="utf-8")
+    config = work / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "site"
+    p = mkdocs_build(work, out, strict=False)
+    assert p.returncode != 0 and '<html lang="en">' in p.stderr and "Traceback" not in p.stderr, p.stderr[-3000:]
+    assert not out.exists()

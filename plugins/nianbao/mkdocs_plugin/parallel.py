@@ -152,7 +152,6 @@ class Helpers:
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         ctx = multiprocessing.get_context("fork")
         self.procs: list = []
-        gc.collect()
         gc.freeze()  # the loaded site is shared with the helpers: the collector need not touch (copy) it
         try:
             for w in range(1, count):
