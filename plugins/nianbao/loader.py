@@ -5,7 +5,9 @@ The loader never raises on bad input: it returns what it could read and the issu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -488,9 +490,28 @@ def _cached(cache: dict | None, fs_path: Path, args: tuple, load):
     return result
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Loading makes millions of small objects and no reference cycles: Python's cycle collector,
+    triggered by the allocations, would walk the growing heap again and again and find nothing
+    (a third of the loading time at 10,000 reports). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None) -> LoadResult:
     """Every unit and report under ``root``. ``cache`` (a dict kept by the caller between loads, as
     ``mkdocs serve`` does) skips parsing the files that did not change since the previous load."""
+    with _no_cycle_collection():
+        return _load_site(root, data_dir, content_dir, cache)
+
+
+def _load_site(root: Path | str, data_dir: str, content_dir: str, cache: dict | None) -> LoadResult:
     root = Path(root)
     sp = SitePaths(root, root / data_dir, root / content_dir)
     issues: list[Issue] = []

@@ -152,7 +152,7 @@ class Helpers:
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         ctx = multiprocessing.get_context("fork")
         self.procs: list = []
-        gc.freeze()  # the loaded site is shared with the helpers: the collector need not touch (copy) it
+        gc.freeze()  # what the helpers share with this process: the collector need not touch (copy) it
         try:
             for w in range(1, count):
                 mine = [f for f in doc_files if owners[f.src_uri] == w]
@@ -200,7 +200,6 @@ class Helpers:
             page = self.files.get_file_from_path(src_uri).page
             page.present_anchor_ids = present
             page.links_to_anchors = {self.files.get_file_from_path(to): v for to, v in links.items()}
-        self.close()
 
     def terminate(self) -> None:
         for p, conn, _ in self.procs:
@@ -209,7 +208,3 @@ class Helpers:
             p.join()
             conn.close()
         self.procs = []
-        self.close()
-
-    def close(self) -> None:
-        gc.unfreeze()

@@ -259,14 +259,25 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._data_rel, self._content_rel = str(data_rel), str(content_rel)
 
         def start_exports(loaded):
+            if not self._serving:
+                # the site lives until the build ends: the cycle collector need not walk it (each full
+                # collection while the pages are made would), nor write to it in forked processes
+                gc.freeze()
             # the open data depends on the data only: its worker starts before the validation, on
             # the other core; it is stopped if the build fails
             if self.config.export_enabled and not any(i.severity is ERROR for i in loaded.issues):
                 self.site = loaded.site
                 self._start_exports(config)
 
-        result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None,
-                                    after_load=start_exports)
+        collecting = gc.isenabled()
+        if not self._serving:
+            gc.disable()  # until the loaded site is frozen (the loader turns it on again when it ends)
+        try:
+            result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None,
+                                        after_load=start_exports)
+        finally:
+            if collecting:
+                gc.enable()
         log.debug(f"读取并核验 {len(result.site.reports)} 份报告：{time.monotonic() - started:.1f} 秒")
         self.site, self.issues = result.site, issues
         self.by_report = issues_by_report(issues, result.site)
