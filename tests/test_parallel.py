@@ -117,3 +117,17 @@ def test_another_plugin_with_page_events_keeps_mkdocs_own_loop():
     assert why_serial(config, me, True, "build", False, 10, 1) is not None
     config.plugins["collects"] = Collects()
     assert "collects" in why_serial(config, me, True, "build", False, 10, 2)
+
+
+def test_a_helper_that_dies_is_a_clear_failure_not_a_hang():
+    """A helper killed (out of memory, a signal) before it reports: the parent says so and goes on
+    to fail the build instead of waiting for it."""
+    from types import SimpleNamespace
+
+    from nianbao.mkdocs_plugin.parallel import HelperFailed, Helpers
+
+    files = SimpleNamespace(documentation_pages=lambda inclusion=None: [])
+    helpers = Helpers(None, files, None, {}, 2, lambda page: None, lambda conn: os._exit(9))
+    with pytest.raises(HelperFailed, match="意外退出（退出码 9"):
+        helpers.drain(wait=True)
+    helpers.terminate()
