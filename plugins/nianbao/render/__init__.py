@@ -43,7 +43,7 @@ def render(template: str, user_dirs: tuple[str, ...] = (), **context) -> str:
 # each report only fills the slots (from the (row, column) each slot shows, without building the view
 # again). Same output as rendering the template for every report.
 _SLOT = re.compile("\ue000([KV])(\\d+)\ue001")
-_skeletons: dict[tuple, tuple[list[str], list[tuple[str, int]], list]] = {}
+_skeletons: dict[tuple, tuple[list[str], list[tuple[str, int]], list, str]] = {}
 
 
 def _data_cells(view: TableView) -> list[Cell]:
@@ -58,13 +58,9 @@ def _inner(text: str, sr_text: str | None) -> str:
     return text
 
 
-def cell_inner(c: Cell) -> str:
-    """A data cell's content: the number, or what a screen reader announces for blank / NA cells."""
-    return _inner(c.text, c.sr_text)
-
-
 def _skeleton(tdef: TableDef, id_prefix: str | None, caption: str | None, user_dirs: tuple[str, ...]):
-    """(static text pieces, slots as (K|V, cell index), the (row key, column) of each data cell)."""
+    """(static text pieces, slots as (K|V, cell index), the (row key, column) of each data cell, the
+    outline: the pieces joined, i.e. the table with its data cells empty)."""
     key = (id(tdef), id_prefix, caption, user_dirs)
     found = _skeletons.get(key)
     if found is None:
@@ -77,28 +73,22 @@ def _skeleton(tdef: TableDef, id_prefix: str | None, caption: str | None, user_d
             c.text, c.kind, c.sr_text = f"\ue000V{i}\ue001", f"\ue000K{i}\ue001", None
         pieces = _SLOT.split(render("table.html", user_dirs, view=view))
         # split gives text, K|V, index, text, …
-        found = _skeletons[key] = (pieces[0::3], [(k, int(i)) for k, i in zip(pieces[1::3], pieces[2::3])], sources)
+        texts = pieces[0::3]
+        found = _skeletons[key] = (texts, [(k, int(i)) for k, i in zip(pieces[1::3], pieces[2::3])], sources, "".join(texts))
     return found
 
 
 def table_outline(tdef: TableDef, id_prefix: str | None = None, caption: str | None = None, user_dirs: tuple[str, ...] = ()) -> str:
     """The table's HTML with its data cells empty: the elements of every table of the format (the
     same string object each time)."""
-    key = (id(tdef), id_prefix, caption, tuple(user_dirs))
-    outline = _outlines.get(key)
-    if outline is None:
-        outline = _outlines[key] = "".join(_skeleton(tdef, id_prefix, caption, tuple(user_dirs))[0])
-    return outline
-
-
-_outlines: dict[tuple, str] = {}
+    return _skeleton(tdef, id_prefix, caption, tuple(user_dirs))[3]
 
 
 def render_table(
     tdef: TableDef, table: Table | None, id_prefix: str | None = None, caption: str | None = None,
     user_dirs: tuple[str, ...] = (),
 ) -> str:
-    texts, slots, sources = _skeleton(tdef, id_prefix, caption, tuple(user_dirs))
+    texts, slots, sources, _outline = _skeleton(tdef, id_prefix, caption, tuple(user_dirs))
     content = [data_content(table, row_key, col) for row_key, col in sources]
     out = [texts[0]]
     for (kind, i), text in zip(slots, texts[1:]):
