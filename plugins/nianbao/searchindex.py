@@ -74,11 +74,7 @@ def part_dir(site: Path, number: int, output_subdir: str = "pagefind") -> Path:
 
 def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagefind", cancel: threading.Event | None = None) -> None:
     """Index ``pages`` (paths relative to ``site``) as part ``number`` of the site's search index."""
-    out = part_dir(site, number, output_subdir)
-    try:  # beside the site, so the pages can be hard-linked; else anywhere, and copied
-        view = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
-    except OSError:
-        view = Path(tempfile.mkdtemp(prefix="nianbao-pagefind-"))
+    view = _work_dir(site)  # beside the site, the pages can be hard-linked; else they are copied
     try:
         try:
             for rel in pages:  # the part's pages at their own paths, so Pagefind gives them their own URLs
@@ -89,9 +85,22 @@ def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagef
                     shutil.copyfile(site / rel, view / rel)
         except OSError as e:
             raise SearchIndexError(f"无法准备第 {number} 部分搜索索引的页面：{e}") from None
-        _pagefind(["--site", str(view), "--output-path", str(out)], cancel)
+        _index_folder(view, part_dir(site, number, output_subdir), cancel)
     finally:
         shutil.rmtree(view, ignore_errors=True)
+
+
+def _work_dir(site: Path) -> Path:
+    """A working folder beside the site (the same disk), or anywhere if that cannot be made."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="nianbao-pagefind-"))
+
+
+def _index_folder(folder: Path, out: Path, cancel: threading.Event | None) -> None:
+    """Pagefind over ``folder``'s pages into the bundle ``out``, made reproducible."""
+    _pagefind(["--site", str(folder), "--output-path", str(out)], cancel)
     make_deterministic(out)
 
 
@@ -188,10 +197,7 @@ class PartIndexer:
         for n in self.part_of.values():
             self.left[n] += 1
         self.submitted: set[int] = set()
-        try:  # beside the site (the same disk); else anywhere
-            self.work = Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=self.site.parent))
-        except OSError:
-            self.work = Path(tempfile.mkdtemp(prefix="nianbao-pagefind-"))
+        self.work = _work_dir(self.site)
         self.cancel = threading.Event()
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-pagefind")
         self.futures: list = []
@@ -223,14 +229,12 @@ class PartIndexer:
         src = self.work / f"part-{n}"
         if not src.is_dir():
             raise SearchIndexError(f"第 {n} 部分搜索索引没有页面")
-        out = part_dir(self.site, n, self.output_subdir)
         try:
-            _pagefind(["--site", str(src), "--output-path", str(out)], self.cancel)
+            _index_folder(src, part_dir(self.site, n, self.output_subdir), self.cancel)
         except SearchIndexCancelled:
             raise
         except SearchIndexError as e:
             raise SearchIndexError(f"第 {n} 部分：{e}") from None
-        make_deterministic(out)
 
     def finish(self) -> Path:
         done = False
