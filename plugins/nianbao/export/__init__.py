@@ -179,13 +179,22 @@ def long_csv(site: Site, long: list[list] | None = None) -> bytes:
 def write_long_csv(site: Site, fh) -> int:
     """The long CSV written to a binary file a report at a time (a province's is ~300 MB); returns
     the number of data rows."""
-    fh.write((BOM + _csv_text([LONG_COLUMNS])).encode("utf-8"))
-    n = 0
+    writer = _CellsCsv(fh)
     for key in sorted(site.reports):
-        rows = report_long_rows(site, site.reports[key])
-        fh.write(_csv_text(rows).encode("utf-8"))
-        n += len(rows)
-    return n
+        writer.add(report_long_rows(site, site.reports[key]))
+    return writer.rows
+
+
+class _CellsCsv:
+    """nianbao-cells.csv written a report at a time: the header, then each report's long rows."""
+
+    def __init__(self, fh):
+        self.fh, self.rows = fh, 0
+        fh.write((BOM + _csv_text([LONG_COLUMNS])).encode("utf-8"))
+
+    def add(self, rows: list[list]) -> None:
+        self.fh.write(_csv_text(rows).encode("utf-8"))
+        self.rows += len(rows)
 
 
 def write_all_json(site: Site, fh) -> None:
@@ -393,22 +402,18 @@ def write_exports(site: Site, out: Path) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     # one pass over the reports: each one's canonical JSON is made once, for its own file and the whole
     with open(out / "nianbao-all.json", "wb") as all_json, open(out / "nianbao-cells.csv", "wb") as cells:
-        everything = _AllJson(all_json, len(site.reports))
-        cells.write((BOM + _csv_text([LONG_COLUMNS])).encode("utf-8"))
-        rows = 0
+        everything, long = _AllJson(all_json, len(site.reports)), _CellsCsv(cells)
         for key in sorted(site.reports):
             report = site.reports[key]
             text = dumps(report_to_canonical(report))
             for f in report_files(site, report, text):
                 put(f.path, f.data)
             everything.add(text)
-            long = report_long_rows(site, report)
-            cells.write(_csv_text(long).encode("utf-8"))
-            rows += len(long)
+            long.add(report_long_rows(site, report))
         everything.close()
     for path in ("nianbao-all.json", "nianbao-cells.csv"):
         sizes[path] = (out / path).stat().st_size
-    put("nianbao.xlsx", workbook(site, long_count=rows))
+    put("nianbao.xlsx", workbook(site, long_count=long.rows))
     for f in _small_site_files(site):
         put(f.path, f.data)
     return sizes
