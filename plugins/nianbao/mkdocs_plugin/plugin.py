@@ -183,12 +183,11 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self._serve = _ServeState()
         self._indexer: PartIndexer | None = None  # a large site's search index, made while pages are written
         self._lang = ""  # the pages' <html lang>, for their search sources
-        self._helper_conn = None  # in a helper: the pipe to the parent
+        self._helper_conn = None  # in a helper process (only there): the pipe to the parent
         self._dirty = False
         self._helpers: Helpers | None = None  # processes rendering a share of the pages (parallel.py)
         self._skip: set[str] = set()  # pages a helper renders
         self._last_uri: str | None = None  # the last page, always this process's
-        self._is_helper = False
         self._failed: str | None = None  # a helper's error: the build fails
         self._skip_filter: SkipFilter | None = None
 
@@ -258,7 +257,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         started = time.monotonic()
         self._data_rel, self._content_rel = str(data_rel), str(content_rel)
 
-        def start_exports(loaded):
+        def after_load(loaded):
             if not self._serving:
                 # the site lives until the build ends: the cycle collector need not walk it (each full
                 # collection while the pages are made would), nor write to it in forked processes
@@ -274,7 +273,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             gc.disable()  # until the loaded site is frozen (the loader turns it on again when it ends)
         try:
             result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None,
-                                        after_load=start_exports)
+                                        after_load=after_load)
         finally:
             if collecting:
                 gc.enable()
@@ -340,7 +339,6 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
     def _become_helper(self, conn) -> None:
         """Run first in a helper process: it renders and writes its pages; the parent does the rest."""
-        self._is_helper = True
         self._helper_conn = conn
 
     def _helper_indexed(self, dest_uri: str) -> None:
@@ -477,17 +475,18 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if spec is not None:
             # what authors wrote is sanitised; nianbao's own HTML is restored in on_post_page, untouched
             html = P.sanitize(html)
-        if self.config.search_enabled and spec is not None and spec.kind in P.INDEXED_KINDS:
+        indexed = self.config.search_enabled and spec is not None and spec.kind in P.INDEXED_KINDS
+        if indexed:
             html = P.search_wrap(html, P.search_attributes(self.site, spec))
         if self.config.notice:
             html = P.notice_html(self.config.notice, self.user_dirs) + html
-        if self._indexer is not None and spec is not None and spec.kind in P.INDEXED_KINDS:
+        if indexed and self._indexer is not None:
             # the page's search source now, not when the page is written: the index's parts are made
             # while MkDocs is still reading the later pages
             with _template_errors():
                 source = P.search_source(html, self._stashes.get(page.file.src_uri), self._lang)
             self._write_source(page.file.dest_uri, source)
-            if self._is_helper:
+            if self._helper_conn is not None:
                 self._helper_conn.send(("indexed", page.file.dest_uri))
             else:
                 self._indexer.source_written(page.file.dest_uri)
@@ -597,7 +596,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
     @event_priority(10)
     def _write_exports(self, *, config):
         if self._skip_filter is not None:  # every page is written (or passed over after a failure)
-            self._skip_filter = self._skip_filter.remove()
+            self._skip_filter.remove()
+            self._skip_filter = None
         self._raise_if_failed()
         if self._serving and self.config.enabled:
             # the pages are up: the open data and the search index follow in the background
@@ -653,7 +653,8 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             self._helpers.terminate()
             self._helpers = None
         if self._skip_filter is not None:
-            self._skip_filter = self._skip_filter.remove()
+            self._skip_filter.remove()
+            self._skip_filter = None
         self._stop_exports()
         if self._indexer is not None:
             self._indexer.abort()
