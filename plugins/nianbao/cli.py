@@ -14,6 +14,7 @@ from .datafile import render_data_file, render_narrative_skeleton
 from .formats import FORMAT_IDS, format_for_year, get_format
 from .issues import format_github, format_text, has_errors, summary
 from .loader import REGISTRY_FILE, UNIT_ID, content_path, data_path, find_site_root, load_registry
+from .loadpool import default_processes
 from .validate import check_site
 
 
@@ -38,7 +39,7 @@ def cmd_validate(args) -> int:
         if not p.exists():
             raise CliError(f"路径不存在：{target}")
         root = _site_root(str(p), args.data_dir)
-        _result, issues = check_site(root, args.data_dir, args.content_dir)
+        _result, issues = check_site(root, args.data_dir, args.content_dir, processes=default_processes())
         if p.resolve() != root.resolve():
             # a file or folder inside the site: the whole site is checked (cross-year checks need it),
             # only the findings under that path are shown
@@ -91,7 +92,7 @@ def cmd_new(args) -> int:
 
 def cmd_show(args) -> int:
     root = _site_root(args.root, args.data_dir)
-    result, issues = check_site(root, args.data_dir, args.content_dir)
+    result, issues = check_site(root, args.data_dir, args.content_dir, processes=default_processes())
     report = result.site.report(args.unit, args.year)
     if report is None:
         mine = [i for i in issues if i.file and i.file.startswith(f"{args.data_dir}/{args.unit}/{args.year}.")]
@@ -152,7 +153,7 @@ def cmd_import(args) -> int:
             continue
         written.append((shown, rel(plan.data_path), rel(plan.content_path)))
     if written:
-        _result, issues = check_site(root, args.data_dir, args.content_dir)
+        _result, issues = check_site(root, args.data_dir, args.content_dir, processes=default_processes())
         for shown, data_rel, content_rel in written:
             mine = [i for i in issues if i.file in (data_rel, content_rel)]
             print(f"核验 {data_rel}：{summary(mine)}")
@@ -169,7 +170,7 @@ def cmd_export(args) -> int:
     from .issues import has_errors
 
     root = _site_root(args.root, args.data_dir)
-    result, issues = check_site(root, args.data_dir, args.content_dir)
+    result, issues = check_site(root, args.data_dir, args.content_dir, processes=default_processes())
     if has_errors(issues):
         print(format_text([i for i in issues if i.severity.value == "error"], root), file=sys.stderr)
         raise CliError("数据有错误，未导出（先运行 nianbao validate 改正）")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .formats import FORMAT_IDS, TABLE_IDS, TableDef, get_format
 from .issues import ERROR, INFO, WARNING, Issue
+from .loadpool import load_all
 from .model import UNIT_KINDS, Cell, CellKind, Contact, Location, Meta, Narrative, Report, Section, Site, Table, Unit
 from .normalize import NOTE_LABELS, parse_cell
 from .yamlio import MappingNode, ScalarNode, SequenceNode, check_keys, compose_file, is_null, loc, mapping, scalar_text
@@ -57,6 +58,7 @@ class SitePaths:
 class LoadResult:
     site: Site
     issues: list[Issue] = field(default_factory=list)
+    checked: dict[tuple[str, int], list[Issue]] = field(default_factory=dict)  # reports checked while loading
 
 
 # --------------------------------------------------------------------------------------------
@@ -504,14 +506,19 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None) -> LoadResult:
+def load_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None,
+              processes: int = 1, check_report=None) -> LoadResult:
     """Every unit and report under ``root``. ``cache`` (a dict kept by the caller between loads, as
-    ``mkdocs serve`` does) skips parsing the files that did not change since the previous load."""
+    ``mkdocs serve`` does) skips parsing the files that did not change since the previous load.
+    Without a cache, ``processes`` > 1 reads the files in that many processes (:mod:`.loadpool`;
+    the same result); each helper also runs ``check_report(site, key)`` (a report's own checks) on
+    the reports it read, returned in ``LoadResult.checked``."""
     with _no_cycle_collection():
-        return _load_site(root, data_dir, content_dir, cache)
+        return _load_site(root, data_dir, content_dir, cache, processes, check_report)
 
 
-def _load_site(root: Path | str, data_dir: str, content_dir: str, cache: dict | None) -> LoadResult:
+def _load_site(root: Path | str, data_dir: str, content_dir: str, cache: dict | None, processes: int,
+               check_report) -> LoadResult:
     root = Path(root)
     sp = SitePaths(root, root / data_dir, root / content_dir)
     issues: list[Issue] = []
@@ -524,15 +531,41 @@ def _load_site(root: Path | str, data_dir: str, content_dir: str, cache: dict | 
         units = {}
         issues.append(Issue("L-MISSING", ERROR, f"找不到单位名录 {reg_rel}", Location(reg_rel, 0)))
     site = Site(root=str(root), units=units, reports={}, registry_path=reg_rel)
+    entries: list = []  # in file order: an issue about a path, or a report to read
     for unit_id, year, f in iter_data_files(sp.data_dir):
         rel = sp.rel(f)
         if f.suffix not in (".yml", ".yaml"):
-            issues.append(Issue("L-PATH", WARNING, "data/ 的单位目录中只应有年度数据文件（如 2024.yml），此文件已忽略", Location(rel, 0)))
-            continue
-        if year is None:
-            issues.append(Issue("L-PATH", ERROR, "数据文件名应为四位年度，如 2024.yml", Location(rel, 0)))
-            continue
+            entries.append(Issue("L-PATH", WARNING, "data/ 的单位目录中只应有年度数据文件（如 2024.yml），此文件已忽略", Location(rel, 0)))
+        elif year is None:
+            entries.append(Issue("L-PATH", ERROR, "数据文件名应为四位年度，如 2024.yml", Location(rel, 0)))
+        else:
+            entries.append((f, rel, unit_id, year, sp.content_dir / unit_id / f"{year}.md"))
+
+    def read(f: Path, rel: str, unit_id: str, year: int, md: Path):
         report, rep_issues = _cached(cache, f, (f, rel, unit_id, year), load_report)
+        if report is None or not md.is_file():
+            return report, rep_issues, None, []
+        narrative, n_issues = _cached(cache, md, (md, sp.rel(md)), load_narrative)
+        return report, rep_issues, narrative, n_issues
+
+    def check_share(results: list) -> dict:  # in a helper: its reports' own checks
+        reports = {}
+        for report, _issues, narrative, _n_issues in results:
+            if report is not None:
+                reports[report.key] = report if narrative is None else replace(report, narrative=narrative)
+        share = Site(root=str(root), units=units, reports=reports, registry_path=reg_rel)
+        return {key: check_report(share, key) for key in sorted(reports)}
+
+    jobs = [e for e in entries if not isinstance(e, Issue)]
+    results, checked = load_all(jobs, read, processes if cache is None else 1,  # a cache lives in this process
+                                unit_of=lambda job: job[2], check_share=check_share if check_report else None)
+    loaded = iter(results)
+    for entry in entries:
+        if isinstance(entry, Issue):
+            issues.append(entry)
+            continue
+        _f, rel, unit_id, year, _md = entry
+        report, rep_issues, narrative, n_issues = next(loaded)
         issues += rep_issues
         if unit_id not in units and reg_fs.is_file():
             issues.append(
@@ -540,12 +573,9 @@ def _load_site(root: Path | str, data_dir: str, content_dir: str, cache: dict | 
             )
         if report is None:
             continue
-        md = sp.content_dir / unit_id / f"{year}.md"
-        if md.is_file():
-            narrative, n_issues = _cached(cache, md, (md, sp.rel(md)), load_narrative)
-            issues += n_issues
-            if narrative is not None:
-                report = replace(report, narrative=narrative)
+        issues += n_issues
+        if narrative is not None:
+            report = replace(report, narrative=narrative)
         site.reports[(unit_id, year)] = report
     # narrative files with no data file
     if sp.content_dir.is_dir():
@@ -562,7 +592,7 @@ def _load_site(root: Path | str, data_dir: str, content_dir: str, cache: dict | 
                         )
                     )
     site.reindex()
-    return LoadResult(site, issues)
+    return LoadResult(site, issues, checked)
 
 
 def content_path(site_root: Path, unit: str, year: int, content_dir: str = "content") -> Path:

@@ -25,6 +25,8 @@ def _acknowledge(issues: list[Issue], acknowledged: dict[str, str], where) -> li
 
 
 def validate_report(site: Site, key: tuple[str, int]) -> list[Issue]:
+    """A report's own checks. They see the report, its unit and the unit's previous year only, so a
+    process that has read the unit's reports can run them (loadpool)."""
     report = site.reports[key]
     ctx = Context(site, report, site.units.get(report.unit), site.reports.get((report.unit, report.year - 1)))
     found: list[Issue] = []
@@ -34,24 +36,27 @@ def validate_report(site: Site, key: tuple[str, int]) -> list[Issue]:
     return _acknowledge(found, report.acknowledged, report.location)
 
 
-def validate_site(site: Site) -> list[Issue]:
+def validate_site(site: Site, checked: dict | None = None) -> list[Issue]:
+    """Every rule's findings; a report in ``checked`` (checked while loading) is not checked again."""
     issues: list[Issue] = []
     for unit in site.units.values():
         found = [i for r in UNIT_RULES for i in r.fn(site, unit)]
         issues += _acknowledge(found, unit.acknowledged, unit.location)
+    checked = checked or {}
     for key in sorted(site.reports):
-        issues += validate_report(site, key)
+        issues += checked[key] if key in checked else validate_report(site, key)
     return issues
 
 
 def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "content", cache: dict | None = None,
-               after_load=None) -> tuple[LoadResult, list[Issue]]:
+               after_load=None, processes: int = 1) -> tuple[LoadResult, list[Issue]]:
     """Load and validate: the loading issues and the rule findings, sorted, each once. ``after_load``
-    is called with the loaded site before it is validated (the build starts its open-data worker)."""
-    result = load_site(root, data_dir, content_dir, cache)
+    is called with the loaded site before it is validated (the build starts its open-data worker);
+    ``processes`` read the files (see :func:`load_site`)."""
+    result = load_site(root, data_dir, content_dir, cache, processes, check_report=validate_report)
     if after_load is not None:
         after_load(result)
-    issues = result.issues + validate_site(result.site)
+    issues = result.issues + validate_site(result.site, result.checked)
     return result, sort_issues(issues)
 
 

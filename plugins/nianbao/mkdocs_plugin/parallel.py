@@ -34,6 +34,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
+from ..loadpool import can_fork
+
 PAGE_EVENTS = ("on_pre_page", "on_page_read_source", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page")
 SKIPPED_MESSAGE = "Page skipped: '"  # what MkDocs logs (INFO) for a page whose output is empty
 
@@ -42,21 +44,13 @@ class HelperFailed(Exception):
     pass
 
 
-def default_processes() -> int:
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 4))
-
-
 def why_serial(config, me: BasePlugin, generated_nav: bool, command: str | None, dirty: bool, pages: int, processes: int) -> str | None:
     """Why the pages must be rendered in one process, or None."""
     if processes < 2:
         return "render_processes 为 1"
     if command not in ("build", "gh-deploy") or dirty:
         return "只在完整的 mkdocs build 中使用"
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return "系统不支持 fork"
     if not generated_nav:
         return "使用了自定义导航（nav）"

@@ -34,10 +34,11 @@ from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
 from ..export import SITE_FILES, write_exports, write_site_exports
 from .. import __version__
+from ..loadpool import default_processes
 from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from .config import NianbaoConfig
-from .parallel import HelperFailed, Helpers, SkipFilter, default_processes, why_serial
+from .parallel import HelperFailed, Helpers, SkipFilter, why_serial
 
 log = get_plugin_logger(__name__)
 
@@ -273,7 +274,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             gc.disable()  # until the loaded site is frozen (the loader turns it on again when it ends)
         try:
             result, issues = check_site(self.root, str(data_rel), str(content_rel), cache=self._serve.loads if self._serving else None,
-                                        after_load=after_load)
+                                        after_load=after_load, processes=self.config.render_processes or default_processes())
         finally:
             if collecting:
                 gc.enable()

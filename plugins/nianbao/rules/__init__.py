@@ -39,7 +39,7 @@ def rule(id: str, severity: Severity, title: str, scope: str = "report"):
 
 @dataclass
 class Context:
-    site: Site
+    site: Site  # for a report rule, holds the unit's own reports at least (not always the whole site)
     report: Report
     unit: Unit | None
     prev: Report | None  # the same unit's report for year - 1, when it exists
