@@ -98,16 +98,18 @@ class SkipFilter(logging.Filter):
 
 
 def render_pages(config, files, nav, mine: list, conn) -> None:
-    """A helper's work: MkDocs's page loop (``mkdocs.commands.build.build``) for ``mine`` only."""
+    """A helper's work: MkDocs's page loop (``mkdocs.commands.build.build``) for ``mine`` only, each
+    page read and written in turn. (MkDocs reads every page before writing any, so that a page can
+    show another's title; here no page shows the title of a page that is not in the generated nav,
+    and a page's HTML is let go as soon as it is written instead of all being held until the end.)"""
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     for file in doc_files:
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, config)
-    for file in mine:
-        mkdocs_build._populate_page(file.page, config, files, False)
     env = config.theme.get_env()
     env = config.plugins.on_env(env, config=config, files=files)
     for file in mine:
+        mkdocs_build._populate_page(file.page, config, files, False)
         mkdocs_build._build_page(file.page, config, doc_files, nav, env, False, excluded=file.inclusion.is_excluded())
     conn.send(("anchors", [(f.src_uri, f.page.present_anchor_ids,
                             {to.src_uri: links for to, links in (f.page.links_to_anchors or {}).items()}) for f in mine]))
