@@ -571,3 +571,16 @@ def test_a_theme_that_writes_another_page_language_than_the_search_index_is_a_cl
     p = mkdocs_build(work, out, strict=False)
     assert p.returncode != 0 and '<html lang="en">' in p.stderr and "Traceback" not in p.stderr, p.stderr[-3000:]
     assert not out.exists()
+
+
+def test_working_folder_beside_the_site_or_in_the_temporary_folder(tmp_path):
+    from nianbao.workdir import work_dir_beside
+
+    beside = work_dir_beside(tmp_path / "site", "export")
+    assert beside.parent == tmp_path.resolve() and beside.name.startswith(".nianbao-export-") and beside.is_dir()
+    elsewhere = work_dir_beside(tmp_path / "missing" / "site", "export")  # its folder cannot be made there
+    try:
+        assert elsewhere.is_dir() and elsewhere.name.startswith("nianbao-export-")
+        assert not elsewhere.is_relative_to(tmp_path) and not (tmp_path / "missing").exists()
+    finally:
+        elsewhere.rmdir()

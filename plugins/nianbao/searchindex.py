@@ -22,6 +22,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .workdir import work_dir_beside
+
 SIGNATURE = b"pagefind_dcd"
 
 
@@ -74,7 +76,7 @@ def part_dir(site: Path, number: int, output_subdir: str = "pagefind") -> Path:
 
 def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagefind", cancel: threading.Event | None = None) -> None:
     """Index ``pages`` (paths relative to ``site``) as part ``number`` of the site's search index."""
-    view = _work_dir(site)  # beside the site, the pages can be hard-linked; else they are copied
+    view = work_dir_beside(site, "pagefind")  # beside the site, the pages can be hard-linked; else they are copied
     try:
         try:
             for rel in pages:  # the part's pages at their own paths, so Pagefind gives them their own URLs
@@ -88,14 +90,6 @@ def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagef
         _index_folder(view, part_dir(site, number, output_subdir), cancel)
     finally:
         shutil.rmtree(view, ignore_errors=True)
-
-
-def _work_dir(site: Path) -> Path:
-    """A working folder beside the site (the same disk), or anywhere if that cannot be made."""
-    try:
-        return Path(tempfile.mkdtemp(prefix=".nianbao-pagefind-", dir=site.parent))
-    except OSError:
-        return Path(tempfile.mkdtemp(prefix="nianbao-pagefind-"))
 
 
 def _index_folder(folder: Path, out: Path, cancel: threading.Event | None) -> None:
@@ -197,7 +191,7 @@ class PartIndexer:
         for n in self.part_of.values():
             self.left[n] += 1
         self.submitted: set[int] = set()
-        self.work = _work_dir(self.site)
+        self.work = work_dir_beside(self.site, "pagefind")
         self.cancel = threading.Event()
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-pagefind")
         self.futures: list = []

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ from .. import __version__
 from ..loadpool import default_processes
 from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
+from ..workdir import work_dir_beside
 from .config import NianbaoConfig
 from .parallel import HelperFailed, Helpers, SkipFilter, why_serial
 
@@ -547,10 +547,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         validated and rendered. ``mkdocs build`` forks it from this process, so it starts from the
         site already loaded; under ``serve`` (threads running) and where there is no fork, a fresh interpreter
         loads the site itself."""
-        try:  # beside the site, so its files can be moved in rather than copied
-            self._export_dir = tempfile.mkdtemp(prefix=".nianbao-export-", dir=Path(config.site_dir).resolve().parent)
-        except OSError:
-            self._export_dir = tempfile.mkdtemp(prefix="nianbao-export-")
+        self._export_dir = str(work_dir_beside(config.site_dir, "export"))  # its files are moved in, not copied
         if not self._serving and "fork" in multiprocessing.get_all_start_methods():
             self._exports = _ExportWorker("fork", self.site, self._export_dir)
         else:
