@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +100,24 @@ def test_shares_are_runs_of_whole_units():
         for lo, hi in shares:
             if 0 < lo < len(units):
                 assert units[lo] != units[lo - 1]  # no unit cut in two
+
+
+@pytest.mark.parametrize("overlay", [None, "sample-errors"])
+def test_report_rules_need_only_the_units_own_reports(site, overlay):
+    """What lets a helper check the reports it read: every report rule gives the same findings
+    when the site holds only the report's own unit's reports."""
+    from nianbao.model import Site
+    from nianbao.validate import validate_report
+
+    s = site("sample")
+    if overlay:
+        shutil.copytree(Path(__file__).parent / "sites" / overlay / "data", s.path("data"), dirs_exist_ok=True)
+    full = load_site(s.root).site
+    findings = 0
+    for key, report in full.reports.items():
+        own = Site(root=full.root, units=full.units, reports={k: r for k, r in full.reports.items() if k[0] == key[0]},
+                   registry_path=full.registry_path)
+        mine = validate_report(own, key)
+        assert mine == validate_report(full, key), key
+        findings += len(mine)
+    assert findings  # the rules did find something to compare
