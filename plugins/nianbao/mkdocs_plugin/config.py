@@ -36,8 +36,9 @@ class NianbaoConfig(base.Config):
     # templates: a folder searched before the package's own templates (override by path)
     templates_dir = c.Optional(c.Type(str))
 
-    # build: the pages are rendered in this many processes (0: one per core, at most 4; 1: in MkDocs's
-    # own loop). Used only where the output cannot differ (see mkdocs_plugin/parallel.py)
+    # build: the data files are read and the pages rendered in this many processes (0: one per core, at
+    # most 4; 1: one process, MkDocs's own loop). Used only where the output cannot differ (see
+    # loadpool.py and mkdocs_plugin/parallel.py)
     render_processes = c.Type(int, default=0)
 
     # build: write into a staging folder and swap it in only when the whole build succeeded
