@@ -33,7 +33,7 @@ from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
 from ..export import SITE_FILES, write_exports, write_site_exports
 from .. import __version__
-from ..loadpool import default_processes
+from ..loadpool import can_fork, default_processes
 from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
 from ..workdir import work_dir_beside
@@ -548,7 +548,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         site already loaded; under ``serve`` (threads running) and where there is no fork, a fresh interpreter
         loads the site itself."""
         self._export_dir = str(work_dir_beside(config.site_dir, "export"))  # its files are moved in, not copied
-        if not self._serving and "fork" in multiprocessing.get_all_start_methods():
+        if not self._serving and can_fork():
             self._exports = _ExportWorker("fork", self.site, self._export_dir)
         else:
             self._exports = _ExportWorker("spawn", (str(self.root), self._data_rel, self._content_rel), self._export_dir)
