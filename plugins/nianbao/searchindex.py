@@ -196,11 +196,12 @@ class PartIndexer:
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-pagefind")
         self.futures: list = []
 
-    def source_path(self, rel: str) -> Path:
-        return self.work / f"part-{self.part_of.get(rel, self.count)}" / rel
+    def _sources(self, n: int) -> Path:
+        """Where part ``n``'s search sources are written."""
+        return self.work / f"part-{n}"
 
     def write_source(self, rel: str, html: str) -> None:
-        path = self.source_path(rel)
+        path = self._sources(self.part_of.get(rel, self.count)) / rel
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html, encoding="utf-8")
@@ -220,7 +221,7 @@ class PartIndexer:
         self.futures.append(self.pool.submit(self._index, n))
 
     def _index(self, n: int) -> None:
-        src = self.work / f"part-{n}"
+        src = self._sources(n)
         if not src.is_dir():
             raise SearchIndexError(f"第 {n} 部分搜索索引没有页面")
         try:
