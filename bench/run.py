@@ -42,15 +42,17 @@ def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
 
 
+def measure(*args: str) -> dict:
+    """``python ARGS`` under bench/measure.py: its times, peak memory, return code and output."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    p = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, *args], capture_output=True, text=True, env=env)
+    return json.loads(p.stdout)
+
+
 def build(config: Path, out: Path) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     os.sync()  # the previous build's gigabyte of written pages is not flushed during this one
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    p = subprocess.run(
-        [sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)],
-        capture_output=True, text=True, env=env,
-    )
-    r = json.loads(p.stdout)
+    r = measure("-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out))
     if r["returncode"] != 0:
         raise SystemExit(f"build failed: {config}\n{r['stderr']}")
     return r
@@ -149,11 +151,10 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
         row["nianbao"] = {**r, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
                           "index": dir_size(site_out / "pagefind"), "query_bytes": query_bytes(site_out, "pagefind", query)}
         # the search index alone, as the build makes it (in parts above 2,500 pages)
-        pf = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-c",
-                             "import sys; from nianbao.searchindex import run_pagefind; run_pagefind(sys.argv[1], 'pagefind-bench')",
-                             str(site_out)], capture_output=True, text=True)
-        row["nianbao"]["pagefind_seconds"] = json.loads(pf.stdout)["seconds"]
-        row["nianbao"]["pagefind_peak_mb"] = json.loads(pf.stdout)["peak_tree_mb"]
+        pf = measure("-c", "import sys; from nianbao.searchindex import run_pagefind; run_pagefind(sys.argv[1], 'pagefind-bench')",
+                     str(site_out))
+        row["nianbao"]["pagefind_seconds"] = pf["seconds"]
+        row["nianbao"]["pagefind_peak_mb"] = pf["peak_tree_mb"]
         shutil.rmtree(site_out / "pagefind-bench", ignore_errors=True)
         print("  nianbao", row["nianbao"]["seconds"], "s; pagefind", row["nianbao"]["pagefind_seconds"], "s", flush=True)
         shutil.rmtree(info["site"], ignore_errors=True)
@@ -172,9 +173,7 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
             if key == "a":
                 # the least any Chinese-searchable build of these pages must also do: Pagefind's
                 # Chinese segmentation and indexing of the same text (the floor's finished pages)
-                pf = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, "-m", "pagefind",
-                                     "--site", str(dest), "--output-subdir", "pagefind-floor", "--quiet"], capture_output=True, text=True)
-                m = json.loads(pf.stdout)
+                m = measure("-m", "pagefind", "--site", str(dest), "--output-subdir", "pagefind-floor", "--quiet")
                 if m["returncode"] != 0:
                     raise SystemExit(f"Pagefind over the floor site failed:\n{m['stderr']}")
                 entry["pagefind"] = {k: m[k] for k in ("seconds", "cpu_seconds")}
