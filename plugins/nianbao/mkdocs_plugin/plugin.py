@@ -153,6 +153,11 @@ def _template_errors():
         raise PluginError(f"模板出错{where}：{e.message or e}") from None
 
 
+def _staging_dir(site_dir: Path) -> Path:
+    """Where an atomic build writes the site before it is swapped in: beside the real one (same disk)."""
+    return site_dir.with_name(site_dir.name + ".nianbao-staging")
+
+
 class _Counter(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -240,7 +245,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             config.validation.nav.omitted_files = logging.DEBUG
         if self.config.build_atomic and self.command in ("build", "gh-deploy"):
             real = Path(config.site_dir)
-            staging = real.with_name(real.name + ".nianbao-staging")
+            staging = _staging_dir(real)
             shutil.rmtree(staging, ignore_errors=True)
             self._real_site_dir = real
             config.site_dir = str(staging)
@@ -591,11 +596,15 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if page.exists():
             page.write_text(P.fill_sizes(page.read_text(encoding="utf-8"), sizes), encoding="utf-8")
 
-    @event_priority(10)
-    def _write_exports(self, *, config):
-        if self._skip_filter is not None:  # every page is written (or passed over after a failure)
+    def _drop_skip_filter(self) -> None:
+        """Stop filtering out MkDocs's "Page skipped" notes for the pages the helpers wrote."""
+        if self._skip_filter is not None:
             self._skip_filter.remove()
             self._skip_filter = None
+
+    @event_priority(10)
+    def _write_exports(self, *, config):
+        self._drop_skip_filter()  # every page is written (or passed over after a failure)
         self._raise_if_failed()
         if self._serving and self.config.enabled:
             # the pages are up: the open data and the search index follow in the background
@@ -650,16 +659,13 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if self._helpers is not None:
             self._helpers.terminate()
             self._helpers = None
-        if self._skip_filter is not None:
-            self._skip_filter.remove()
-            self._skip_filter = None
+        self._drop_skip_filter()
         self._stop_exports()
         if self._indexer is not None:
             self._indexer.abort()
             self._indexer = None
         if self._real_site_dir is not None:
-            staging = self._real_site_dir.with_name(self._real_site_dir.name + ".nianbao-staging")
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(_staging_dir(self._real_site_dir), ignore_errors=True)
             if self._counter:
                 logging.getLogger("mkdocs").removeHandler(self._counter)
             self._real_site_dir = None
