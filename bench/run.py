@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,8 +43,52 @@ def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
 
 
+# seconds to wait before each measured run (set by main: see settle_seconds)
+SETTLE = 0.0
+
+
+def settle_seconds(path: Path) -> float:
+    """How long the disk under ``path`` needs after files are deleted before creating files costs
+    what it normally does. ext4 without a journal (this benchmark machine's disk) passes over an
+    inode freed less than 60 s ago (300 s more while its inode table block is unwritten) when it
+    allocates a new one (``recently_deleted`` in fs/ext4/ialloc.c), scanning past every such inode:
+    right after the harness deletes the previous run's tens of thousands of files, a build spends
+    seconds to tens of seconds more in the kernel (measured at 10,000 reports: 20 s of system time
+    after a quiet minute, 34 s right after deleting the previous site). A CI runner's fresh disk, or
+    a journalled one, has no such cost: so the harness writes the deletions out and waits 61 s."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+        journals = [j.name for j in Path("/proc/fs/jbd2").iterdir()] if Path("/proc/fs/jbd2").is_dir() else []
+    except OSError:
+        return 0.0
+    return settle_for(str(path.resolve()), mounts, journals)
+
+
+def settle_for(target: str, mounts: list[str], journals: list[str]) -> float:
+    """:func:`settle_seconds` for an absolute path, given /proc/mounts's lines and the names in
+    /proc/fs/jbd2 (one per journal, ``<device>-<inode>``)."""
+    best = None
+    for line in mounts:
+        dev, mnt, fstype = line.split()[:3]
+        if (target == mnt or target.startswith(mnt.rstrip("/") + "/")) and (best is None or len(mnt) > len(best[1])):
+            best = (dev, mnt, fstype)
+    if best is None or best[2] != "ext4":
+        return 0.0
+    name = Path(best[0]).name
+    return 0.0 if any(j.rsplit("-", 1)[0] == name for j in journals) else 61.0
+
+
+def quiet_disk() -> None:
+    """Before a measured run: the earlier runs' files written out (not flushed during this one) and,
+    where the disk needs it, the wait of :func:`settle_seconds` after their deletion."""
+    os.sync()
+    if SETTLE:
+        time.sleep(SETTLE)
+
+
 def measure(*args: str) -> dict:
     """``python ARGS`` under bench/measure.py: its times, peak memory, return code and output."""
+    quiet_disk()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     p = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, *args], capture_output=True, text=True, env=env)
     return json.loads(p.stdout)
@@ -51,7 +96,6 @@ def measure(*args: str) -> dict:
 
 def build(config: Path, out: Path) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    os.sync()  # the previous build's gigabyte of written pages is not flushed during this one
     r = measure("-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out))
     if r["returncode"] != 0:
         raise SystemExit(f"build failed: {config}\n{r['stderr']}")
@@ -283,7 +327,14 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=1, help="build nianbao and (a) this many times each and keep the fastest run")
     ap.add_argument("--merge", action="store_true", help="keep the rows of other sizes (and earlier (b) rows) in OUT/results.json")
     ap.add_argument("--report-only", action="store_true", help="only write bench/results.md and plot.svg from OUT/results.json")
+    ap.add_argument("--settle", type=float, default=None,
+                    help="seconds to wait before each measured run (default: 61 on ext4 without a journal, else 0)")
     a = ap.parse_args(argv)
+    global SETTLE
+    a.out.mkdir(parents=True, exist_ok=True)
+    SETTLE = a.settle if a.settle is not None else settle_seconds(a.out)
+    if SETTLE and not a.report_only:
+        print(f"waiting {SETTLE:.0f} s before each measured run (see settle_seconds)", flush=True)
     if a.report_only:
         results = json.loads((a.out / "results.json").read_text(encoding="utf-8"))
     else:
