@@ -1,7 +1,7 @@
 """The benchmark: nianbao against bare Material for MkDocs on the same pages, at several sizes.
 
     python bench/run.py [--sizes 500,1000,2000,10000] [--b-max 2000] [--c-max N] [--out bench/out] [--query 政策解读] [--merge]
-                        [--repeat N]
+                        [--repeat N] [--work DIR]
 
 For each N (reports): generates the synthetic corpus (bench/generate.py), then builds and measures
   nianbao      the full build: validation, report pages, indexes, roll-ups, Pagefind search
@@ -11,7 +11,9 @@ For each N (reports): generates the synthetic corpus (bench/generate.py), then b
   (c) search   the floor plus Material's `search: lang: zh` (to isolate the cost of its search; N <= --c-max)
 recording wall time, peak memory, output size, one report page's HTML size, the search index size
 and the bytes a browser downloads for one query (Chromium, when /usr/bin/chromium exists).
-Writes OUT/results.json, bench/results.md and bench/plot.svg. Each build runs in a fresh process;
+Writes OUT/results.json, bench/results.md and bench/plot.svg. Each build runs in a fresh process,
+after a sync; corpora and sites are written under OUT, or on a RAM disk where OUT's disk is ext4
+without a journal (see work_dir_for; --work DIR to choose);
 with --repeat N, nianbao and (a) are built N times each and the fastest run is kept (this machine's
 timings vary by several per cent between runs), with the highest peak memory of the N.
 """
@@ -24,7 +26,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,52 +44,58 @@ def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
 
 
-# seconds to wait before each measured run (set by main: see settle_seconds)
-SETTLE = 0.0
+RAM_DISK = Path("/dev/shm")
 
 
-def settle_seconds(path: Path) -> float:
-    """How long the disk under ``path`` needs after files are deleted before creating files costs
-    what it normally does. ext4 without a journal (this benchmark machine's disk) passes over an
-    inode freed less than 60 s ago (300 s more while its inode table block is unwritten) when it
-    allocates a new one (``recently_deleted`` in fs/ext4/ialloc.c), scanning past every such inode:
-    right after the harness deletes the previous run's tens of thousands of files, a build spends
-    seconds to tens of seconds more in the kernel (measured at 10,000 reports: 20 s of system time
-    after a quiet minute, 34 s right after deleting the previous site). A CI runner's fresh disk, or
-    a journalled one, has no such cost: so the harness writes the deletions out and waits 61 s."""
+def work_dir_for(out: Path) -> Path:
+    """Where the corpora and the sites are written: beside the results, except on ext4 without a
+    journal (this benchmark machine's disk), where they go to a RAM disk when there is one.
+
+    That file system, when it allocates an inode, passes over every inode freed in the last 60 s
+    (360 s while its inode table block is unwritten; ``recently_deleted`` in fs/ext4/ialloc.c),
+    one by one. A benchmark deletes tens of thousands of files between builds, so the next builds
+    spend a varying and growing share of their time in that scan: 1,000 reports built seven times in
+    a row, each after deleting the previous site, took 11.6, 11.5, 12.6, 13.4, 16.3, 16.0 and 18.7 s,
+    system time rising from 2 to 9 s; waiting a minute between builds did not bring it back (13.6 s);
+    on a RAM disk, 9.7 s every time. A CI
+    runner's fresh, journalled disk has no such cost; the RAM disk is the nearer stand-in."""
     try:
         mounts = Path("/proc/mounts").read_text().splitlines()
         journals = [j.name for j in Path("/proc/fs/jbd2").iterdir()] if Path("/proc/fs/jbd2").is_dir() else []
     except OSError:
-        return 0.0
-    return settle_for(str(path.resolve()), mounts, journals)
+        return out
+    if journal_less_ext4(str(out.resolve()), mounts, journals) and mount_type(str(RAM_DISK), mounts) == "tmpfs":
+        return RAM_DISK / "nianbao-bench"
+    return out
 
 
-def settle_for(target: str, mounts: list[str], journals: list[str]) -> float:
-    """:func:`settle_seconds` for an absolute path, given /proc/mounts's lines and the names in
-    /proc/fs/jbd2 (one per journal, ``<device>-<inode>``)."""
+def _mount_of(target: str, mounts: list[str]) -> tuple[str, str, str] | None:
     best = None
     for line in mounts:
         dev, mnt, fstype = line.split()[:3]
         if (target == mnt or target.startswith(mnt.rstrip("/") + "/")) and (best is None or len(mnt) > len(best[1])):
             best = (dev, mnt, fstype)
-    if best is None or best[2] != "ext4":
-        return 0.0
-    name = Path(best[0]).name
-    return 0.0 if any(j.rsplit("-", 1)[0] == name for j in journals) else 61.0
+    return best
 
 
-def quiet_disk() -> None:
-    """Before a measured run: the earlier runs' files written out (not flushed during this one) and,
-    where the disk needs it, the wait of :func:`settle_seconds` after their deletion."""
-    os.sync()
-    if SETTLE:
-        time.sleep(SETTLE)
+def mount_type(target: str, mounts: list[str]) -> str | None:
+    m = _mount_of(target, mounts)
+    return m[2] if m else None
+
+
+def journal_less_ext4(target: str, mounts: list[str], journals: list[str]) -> bool:
+    """Whether the absolute path ``target`` is on ext4 without a journal, given /proc/mounts's lines
+    and the names in /proc/fs/jbd2 (one per journal, ``<device>-<inode>``)."""
+    m = _mount_of(target, mounts)
+    if m is None or m[2] != "ext4":
+        return False
+    name = Path(m[0]).name
+    return not any(j.rsplit("-", 1)[0] == name for j in journals)
 
 
 def measure(*args: str) -> dict:
     """``python ARGS`` under bench/measure.py: its times, peak memory, return code and output."""
-    quiet_disk()
+    os.sync()  # the previous run's written files are not flushed during this one
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     p = subprocess.run([sys.executable, str(HERE / "measure.py"), "--", sys.executable, *args], capture_output=True, text=True, env=env)
     return json.loads(p.stdout)
@@ -182,15 +189,19 @@ def _size_of(r) -> int:
 
 
 def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False, c_max: int | None = None,
-        repeat: int = 1) -> list[dict]:
+        repeat: int = 1, work: Path | None = None) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
+    work = work or out
+    work.mkdir(parents=True, exist_ok=True)
+    if work != out:
+        print(f"corpora and sites in {work} (see work_dir_for)", flush=True)
     previous = {r["reports"]: r for r in json.loads((out / "results.json").read_text())} if merge and (out / "results.json").exists() else {}
     results = []
     for n in sizes:
         print(f"== {n} reports", flush=True)
-        info = generate(out / f"n{n}", n)
+        info = generate(work / f"n{n}", n)
         row: dict = {"reports": n}
-        site_out = out / f"n{n}-site"
+        site_out = work / f"n{n}-site"
         r = build_best(info["site"] / "mkdocs.yml", site_out, repeat)
         row["nianbao"] = {**r, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
                           "index": dir_size(site_out / "pagefind"), "query_bytes": query_bytes(site_out, "pagefind", query)}
@@ -207,7 +218,7 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
                 continue
             cfg = info["plain"] / f"mkdocs-{key}.yml"
             cfg.write_text(PLAIN_CONFIGS[key], encoding="utf-8")
-            dest = out / f"n{n}-{key}"
+            dest = work / f"n{n}-{key}"
             r = build_best(cfg, dest, repeat if key == "a" else 1)
             page = dest / "t00000-2021/index.html"
             entry = {**r, "size": dir_size(dest), "page": page.stat().st_size if page.exists() else None}
@@ -327,18 +338,14 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=1, help="build nianbao and (a) this many times each and keep the fastest run")
     ap.add_argument("--merge", action="store_true", help="keep the rows of other sizes (and earlier (b) rows) in OUT/results.json")
     ap.add_argument("--report-only", action="store_true", help="only write bench/results.md and plot.svg from OUT/results.json")
-    ap.add_argument("--settle", type=float, default=None,
-                    help="seconds to wait before each measured run (default: 61 on ext4 without a journal, else 0)")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="where corpora and sites are written (default: OUT, or a RAM disk when OUT is on ext4 without a journal)")
     a = ap.parse_args(argv)
-    global SETTLE
-    a.out.mkdir(parents=True, exist_ok=True)
-    SETTLE = a.settle if a.settle is not None else settle_seconds(a.out)
-    if SETTLE and not a.report_only:
-        print(f"waiting {SETTLE:.0f} s before each measured run (see settle_seconds)", flush=True)
     if a.report_only:
         results = json.loads((a.out / "results.json").read_text(encoding="utf-8"))
     else:
-        results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge, a.c_max, a.repeat)
+        results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge, a.c_max, a.repeat,
+                      a.work or work_dir_for(a.out.resolve()))
     (HERE / "results.md").write_text(table(results) + "\n", encoding="utf-8")
     (HERE / "plot.svg").write_text(plot(results), encoding="utf-8")
     print(table(results))
