@@ -259,10 +259,15 @@ def kb(b) -> str:
     return "—" if b is None else f"{b / 1e3:.0f} KB"
 
 
+def runs(entry: dict) -> str:
+    """Every run's wall time (with --repeat N the table shows the fastest)."""
+    return "、".join(f"{t:.1f}" for t in entry.get("runs", [entry["seconds"]])) + " s"
+
+
 def table(results: list[dict]) -> str:
     lines = [
-        "| 报告数 | nianbao 完整生成 | 每份报告 | 峰值内存（进程树） | 网站大小 | 报告页 HTML | (a) 底线 | nianbao/(a) | (b) 常规配置 | nianbao/(b) | (b) 报告页 |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| 报告数 | nianbao 完整生成 | 每份报告 | 峰值内存（进程树） | 网站大小 | 报告页 HTML | (a) 底线 | nianbao/(a) | (b) 常规配置 | nianbao/(b) | (b) 报告页 | 各次（nianbao；(a)） |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         n, a, b = r["nianbao"], r["a"], r.get("b")
@@ -270,6 +275,7 @@ def table(results: list[dict]) -> str:
             f"| {r['reports']} | {n['seconds']:.1f} s | {n['seconds'] / r['reports'] * 1000:.1f} ms | {n.get('peak_tree_mb', n['peak_rss_mb']):.0f} MB | {mb(n['size'])} | "
             f"{kb(n['page'])} | {a['seconds']:.1f} s | {n['seconds'] / a['seconds']:.2f} | "
             + (f"{b['seconds']:.1f} s | {n['seconds'] / b['seconds']:.2f} | {kb(b['page'])} |" if b else "— | — | — |")
+            + f" {runs(n)}；{runs(a)} |"
         )
     lines += [
         "",
