@@ -45,6 +45,7 @@ def dir_size(p: Path) -> int:
 
 
 RAM_DISK = Path("/dev/shm")
+RAM_DISK_NEEDED = 4 * 1024**3  # 10,000 reports: the corpus, nianbao's site (1.2 GB) and a floor site at once
 
 
 def work_dir_for(out: Path) -> Path:
@@ -57,8 +58,8 @@ def work_dir_for(out: Path) -> Path:
     spend a varying and growing share of their time in that scan: 1,000 reports built seven times in
     a row, each after deleting the previous site, took 11.6, 11.5, 12.6, 13.4, 16.3, 16.0 and 18.7 s,
     system time rising from 2 to 9 s; waiting a minute between builds did not bring it back (13.6 s);
-    on a RAM disk, 9.7 s every time. A CI
-    runner's fresh, journalled disk has no such cost; the RAM disk is the nearer stand-in."""
+    on a RAM disk, 9.7 s every time. A CI runner's fresh, journalled disk has no such cost; the RAM
+    disk is the nearer stand-in."""
     try:
         mounts = Path("/proc/mounts").read_text().splitlines()
         journals = [j.name for j in Path("/proc/fs/jbd2").iterdir()] if Path("/proc/fs/jbd2").is_dir() else []
@@ -69,9 +70,6 @@ def work_dir_for(out: Path) -> Path:
         if st.f_bavail * st.f_frsize >= RAM_DISK_NEEDED:
             return RAM_DISK / "nianbao-bench"
     return out
-
-
-RAM_DISK_NEEDED = 4 * 1024**3  # 10,000 reports: the corpus, nianbao's site (1.2 GB) and a floor site at once
 
 
 def _mount_of(target: str, mounts: list[str]) -> tuple[str, str, str] | None:
@@ -356,7 +354,7 @@ def main(argv=None):
         results = json.loads((a.out / "results.json").read_text(encoding="utf-8"))
     else:
         results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge, a.c_max, a.repeat,
-                      a.work or work_dir_for(a.out.resolve()))
+                      a.work or work_dir_for(a.out))
     (HERE / "results.md").write_text(table(results) + "\n", encoding="utf-8")
     (HERE / "plot.svg").write_text(plot(results), encoding="utf-8")
     print(table(results))
