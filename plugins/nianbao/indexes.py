@@ -228,49 +228,102 @@ class Rollup:
         return len(self.included) + len(self.missing) + len(self.excluded)
 
 
+def rollup_format(year: int) -> FormatDef:
+    """The format a roll-up of ``year`` sums: the one prescribed for the year."""
+    return format_for_year(year) or get_format("2019")
+
+
+def why_not_summed(report: Report, fmt: FormatDef) -> str | None:
+    """Why ``report`` cannot be summed into a roll-up in ``fmt``, or None when it can."""
+    if report.format.id != fmt.id:
+        return f"使用 {report.format.id} 年格式，统计项与 {fmt.id} 年格式不同"
+    if any(report.table(t) is None for t in ("T2", "T3", "T4")):
+        return "统计表不全"
+    return None
+
+
+class RollupSums:
+    """T2, T3 and T4 of reports in one format, summed as they are added one at a time: a roll-up of
+    any number of reports (a national one, shard after shard) without holding them all."""
+
+    def __init__(self, fmt: FormatDef):
+        self.format = fmt
+        self.reports = 0
+        self._cells = [(tid, row.key, col.key) for tid in ("T2", "T3", "T4") for row in fmt.table(tid).rows
+                       for col in row.columns if col.additive]
+        self._totals: list[Number] = [0] * len(self._cells)
+        self._numbers = [0] * len(self._cells)  # how many of the reports had a number in the cell
+
+    def add(self, report: Report) -> None:
+        """Add a report in the format (see :func:`why_not_summed`)."""
+        self.reports += 1
+        totals, numbers = self._totals, self._numbers
+        tables = {tid: report.table(tid).rows for tid in ("T2", "T3", "T4")}
+        for i, (tid, row, col) in enumerate(self._cells):
+            c = tables[tid].get(row, {}).get(col)
+            if c is not None and c.kind is CellKind.NUMBER:
+                totals[i] += c.value
+                numbers[i] += 1
+
+    def result(self) -> tuple[dict[str, Table], int, list[str]]:
+        """The summed tables, the number of cells some report had blank or NA (counted as 0), and the
+        labels of the cells not summed."""
+        sums = {cell: (total, n) for cell, total, n in zip(self._cells, self._totals, self._numbers)}
+        tables: dict[str, Table] = {}
+        incomplete = 0
+        not_summed = []
+        for tid in ("T2", "T3", "T4"):
+            rows: dict[str, dict[str, Cell]] = {}
+            for row in self.format.table(tid).rows:
+                cells = {}
+                for col in row.columns:
+                    if not col.additive:
+                        cells[col.key] = Cell(CellKind.NA, raw="不汇总")
+                        not_summed.append(f"{row.label}{col.short_label}")
+                        continue
+                    total, n = sums[(tid, row.key, col.key)]
+                    if n < self.reports:
+                        incomplete += 1
+                    cells[col.key] = Cell(CellKind.NUMBER, total) if n else Cell(CellKind.BLANK)
+                rows[row.key] = cells
+            tables[tid] = Table(tid, rows)
+        return tables, incomplete, not_summed
+
+
 def rollup(site: Site, parent_id: str, year: int) -> Rollup | None:
     """T2, T3 and T4 summed over the reports of every unit below ``parent_id`` for ``year``.
 
     Only additive cells are summed; a non-additive cell (2019's 采购总金额, unit unknown) stays blank.
     Reports in a format other than the one prescribed for the year are listed, not mixed in.
     """
-    parent = site.units[parent_id]
     units = descendants(site, parent_id)
     if not units:
         return None
-    fmt = format_for_year(year) or get_format("2019")
-    included, missing, excluded = [], [], []
+    fmt = rollup_format(year)
+    sums = RollupSums(fmt)
+    reasons = {}
     for u in units:
         r = site.report(u.id, year)
-        if r is None:
+        if r is not None:
+            reasons[u.id] = why_not_summed(r, fmt)
+            if reasons[u.id] is None:
+                sums.add(r)
+    return make_rollup(site.units[parent_id], year, units, reasons, sums)
+
+
+def make_rollup(parent: Unit, year: int, units: list[Unit], reasons: dict[str, str | None], sums: RollupSums) -> Rollup:
+    """The roll-up of ``units`` (in their order) from ``sums``; ``reasons``: for each unit with a report,
+    None (summed) or why it was not (a unit not in it had no report)."""
+    included, missing, excluded = [], [], []
+    for u in units:
+        if u.id not in reasons:
             missing.append(u)
-        elif r.format.id != fmt.id:
-            excluded.append((u, f"使用 {r.format.id} 年格式，统计项与 {fmt.id} 年格式不同"))
-        elif any(r.table(t) is None for t in ("T2", "T3", "T4")):
-            excluded.append((u, "统计表不全"))
-        else:
+        elif reasons[u.id] is None:
             included.append(u)
-    tables: dict[str, Table] = {}
-    incomplete = 0
-    not_summed = []
-    for tid in ("T2", "T3", "T4"):
-        tdef = fmt.table(tid)
-        rows: dict[str, dict[str, Cell]] = {}
-        for row in tdef.rows:
-            cells = {}
-            for col in row.columns:
-                if not col.additive:
-                    cells[col.key] = Cell(CellKind.NA, raw="不汇总")
-                    not_summed.append(f"{row.label}{col.short_label}")
-                    continue
-                src = [site.reports[(u.id, year)].table(tid).rows.get(row.key, {}).get(col.key) for u in included]
-                nums = [c.value for c in src if c is not None and c.kind is CellKind.NUMBER]
-                if len(nums) < len(src):
-                    incomplete += 1
-                cells[col.key] = Cell(CellKind.NUMBER, sum(nums)) if nums else Cell(CellKind.BLANK)
-            rows[row.key] = cells
-        tables[tid] = Table(tid, rows)
-    return Rollup(parent, year, fmt, tables, included, missing, excluded, incomplete, not_summed)
+        else:
+            excluded.append((u, reasons[u.id]))
+    tables, incomplete, not_summed = sums.result()
+    return Rollup(parent, year, sums.format, tables, included, missing, excluded, incomplete, not_summed)
 
 
 def rollup_parents(site: Site) -> list[Unit]:
