@@ -1,12 +1,13 @@
 """The search index: Pagefind over a built site, made byte-for-byte reproducible.
 
-Pagefind 1.5 writes its filter indexes with the values of a filter in hash-map order, so two runs
-over the same site differ (upstream issue Pagefind/pagefind#638: fragments are stable since 1.3,
-"filter/metadata indexes will still change"). After Pagefind runs, each filter file is rewritten
-with its values sorted, named by a hash of its content, and the references to it (the .pf_meta
-file and pagefind-entry.json, which the browser follows by name) are rewritten to match.
-The format handled here is Pagefind 1.5's; the version is pinned in pyproject.toml and a test
-builds twice and compares bytes.
+Pagefind 1.5's output depends on more than the pages: it numbers the pages in the order it finds
+their files (the order a folder is listed in, which differs between file systems and, as the build
+writes pages from several processes, between runs), and writes a filter's values in hash-map order
+(upstream issue Pagefind/pagefind#638). After Pagefind runs, :func:`make_deterministic` renumbers
+the pages in URL order, sorts the filter values, names each rewritten file by a hash of its content
+and rewrites the references to them (the .pf_meta file and pagefind-entry.json, which the browser
+follows by name). The format handled here is Pagefind 1.5's; the version is pinned in
+pyproject.toml, and tests index the same pages written in different orders and compare bytes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import re
 import threading
+import zlib
 from pathlib import Path
 
 from .workdir import work_dir_beside
@@ -134,37 +137,138 @@ def _write(obj) -> bytes:
     return SIGNATURE + cbor2.dumps(obj)
 
 
-def _gzip(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=9, mtime=0)
+def _gzip(data: bytes, level: int = 9) -> bytes:
+    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 def _name(lang: str, data: bytes, length: int) -> str:
     return f"{lang}_{hashlib.sha256(data).hexdigest()[:length]}"
 
 
+class _Names:
+    """Content-hash names for one kind of index file, unique within the bundle: a name already given
+    to other content is lengthened (as Pagefind does), in the order the files are named."""
+
+    def __init__(self, lang: str, length: int):
+        self.lang, self.length, self.given = lang, length, {}
+
+    def __call__(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        for n in range(self.length, len(digest) + 1):
+            name = f"{self.lang}_{digest[:n]}"
+            if self.given.setdefault(name, digest) == digest:
+                return name
+        raise SearchIndexError("搜索索引文件名冲突")  # pragma: no cover - two contents with one SHA-256
+
+
+_FRAGMENT_URL = re.compile(rb'pagefind_dcd\{"url":("(?:[^"\\]|\\.)*")')
+
+
+def _fragment_url(path: Path) -> str:
+    """A page's URL, from the start of its fragment (Pagefind 1.5 writes it first)."""
+    head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(path.read_bytes(), 4096)
+    m = _FRAGMENT_URL.match(head)
+    if m is None:
+        raise SearchIndexError(f"{path.name}：不是 Pagefind 1.5 的页面片段格式")
+    return json.loads(m[1])
+
+
+def _renumber(pages: list, new_of: list[int]) -> None:
+    """A word's pages ([page number, locations, metadata locations], numbers delta-coded in ascending
+    order) renumbered with ``new_of`` (old number → new), re-sorted and delta-coded again."""
+    number, moved = 0, []
+    for page in pages:
+        number += page[0]
+        moved.append((new_of[number], page))
+    moved.sort(key=lambda m: m[0])
+    last = 0
+    for number, page in moved:
+        page[0], last = number - last, number
+    pages[:] = [page for _, page in moved]
+
+
 def make_deterministic(bundle: Path) -> None:
+    """Rewrite the bundle so that it depends only on the indexed pages.
+
+    Pagefind numbers pages in the order it finds their files, which is the order the file system
+    lists a folder in: the order the files were written on some file systems (the build's helpers
+    write them in no fixed order), a hash order with a per-disk seed on others. The pages are
+    renumbered in URL order: the page list, each word's pages in every index chunk (delta-coded),
+    each filter value's pages and any sort's pages. Filter values are sorted (their order is a hash
+    map's, upstream Pagefind/pagefind#638), and every rewritten file is named by a hash of its
+    content. A page fragment whose name Pagefind lengthened after a collision of short names (which
+    of the colliding pages keeps the short one depends on the order) is renamed by its content."""
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for lang, info in entry["languages"].items():
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = _read(meta_path)
-        filters = meta[3]  # [[filter name, file hash], …]
+        pages, chunks, filters, sorts = meta[1], meta[2], meta[3], meta[4]  # [[fragment, word count]], [[from, to, index]], [[filter, file]], [[sort, pages]]
+        _rename_collided_fragments(bundle, lang, pages)
+        urls = [_fragment_url(bundle / "fragment" / f"{p[0]}.pf_fragment") for p in pages]
+        order = sorted(range(len(pages)), key=lambda i: (urls[i], pages[i][0]))
+        new_of = [0] * len(order)
+        for new, old in enumerate(order):
+            new_of[old] = new
+        meta[1] = [pages[old] for old in order]
+        written: dict[Path, bytes] = {}
+        old_files = []
+        index_names = _Names(lang, 7)
+        for chunk in chunks:
+            path = bundle / "index" / f"{chunk[2]}.pf_index"
+            words = _read(path)
+            for word in words[0]:  # [word, pages, [[variant, pages]]]
+                _renumber(word[1], new_of)
+                for variant in word[2]:
+                    _renumber(variant[1], new_of)
+            data = _write(words)
+            chunk[2] = index_names(data)
+            old_files.append(path)
+            written[bundle / "index" / f"{chunk[2]}.pf_index"] = _gzip(data, 6)  # level 6: 2 × faster than 9, 1 % larger
+        filter_names = _Names(lang, 7)
         for item in filters:
-            fpath = bundle / "filter" / f"{item[1]}.pf_filter"
-            name, values = _read(fpath)
-            values = sorted(values, key=lambda v: (v[0], v[1]))
+            path = bundle / "filter" / f"{item[1]}.pf_filter"
+            name, values = _read(path)
+            values = sorted(([value, sorted(new_of[p] for p in numbers)] for value, numbers in values), key=lambda v: v[0])
             data = _write([name, values])
-            new = _name(lang, data, 7)
-            fpath.unlink()
-            (bundle / "filter" / f"{new}.pf_filter").write_bytes(_gzip(data))
-            item[1] = new
+            item[1] = filter_names(data)
+            old_files.append(path)
+            written[bundle / "filter" / f"{item[1]}.pf_filter"] = _gzip(data)
         filters.sort(key=lambda f: f[0])
+        for item in sorts:  # nianbao sets no sort; kept right for a portal's own pages that do
+            item[1] = [new_of[p] for p in item[1]]
+        for path in old_files:
+            path.unlink()
+        for path, data in written.items():
+            path.write_bytes(data)
         data = _write(meta)
         new_meta = _name(lang, data, 10)
         meta_path.unlink()
         (bundle / f"pagefind.{new_meta}.pf_meta").write_bytes(_gzip(data))
         info["hash"] = new_meta
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rename_collided_fragments(bundle: Path, lang: str, pages: list) -> None:
+    """Pagefind names a fragment ``<lang>_`` and 7 hex digits of its hash, lengthened when taken by
+    another page: which page keeps the short name depends on the order. Every page of such a
+    collision gets a name from its content instead (longer than any short name, so never taken)."""
+    short = len(lang) + 8
+    collided = {p[0][:short] for p in pages if len(p[0]) > short}
+    if not collided:
+        return
+    renamed: dict[str, str] = {}
+    for page in pages:
+        old = page[0]
+        if old[:short] not in collided:
+            continue
+        if old not in renamed:
+            path = bundle / "fragment" / f"{old}.pf_fragment"
+            raw = path.read_bytes()
+            new = f"{old[:short]}{hashlib.sha256(gzip.decompress(raw)).hexdigest()[:16]}"
+            path.rename(bundle / "fragment" / f"{new}.pf_fragment")
+            renamed[old] = new
+        page[0] = renamed[old]
 
 
 class PartIndexer:
