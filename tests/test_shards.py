@@ -39,6 +39,12 @@ def assembled(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def shard_dirs(assembled):
+    """The two built shards (as the assembled site was made from)."""
+    return [("basic", assembled.parent / "shard-basic"), ("sample", assembled.parent / "shard-sample")]
+
+
 def all_reports(name: str) -> list[dict]:
     site = check_site(SITES / name)[0].site
     return [report_to_canonical(site.reports[k]) for k in sorted(site.reports)]
@@ -95,3 +101,82 @@ def test_assemble_refuses_a_folder_that_is_not_a_shard(tmp_path, capsys):
     (tmp_path / "x").mkdir()
     assert main(["assemble", "--out", str(tmp_path / "o"), f"x={tmp_path / 'x'}"]) == 2
     assert "缺少 index.html" in capsys.readouterr().err
+
+
+def test_national_rollup_read_a_shard_at_a_time_equals_the_rollup_of_every_report_at_once(tmp_path, shard_dirs):
+    """The assembly keeps no report (memory does not grow with the shards); its roll-ups must be the
+    ones of the whole model: every report of every shard in one Site, rolled up by indexes.rollup.
+    One report of the second shard lacks a table, so one is left out of its year's roll-up."""
+    from nianbao.assemble import ROOT_ID, gather
+    from nianbao.indexes import rollup
+    from nianbao.model import Site, Unit
+
+    sample = tmp_path / "sample"
+    shutil.copytree(shard_dirs[1][1] / "data", sample / "data")
+    docs = json.loads((sample / "data/nianbao-all.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    docs[3]["review_litigation"] = None
+    (sample / "data/nianbao-all.json").write_text(dumps(docs) + "\n", encoding="utf-8")
+    shard_dirs = [shard_dirs[0], ("sample", sample)]
+    nat = gather(shard_dirs, "全国")
+    units = {ROOT_ID: Unit(ROOT_ID, "全国", "全国", "直辖市")}
+    whole = Site(root="", units=units, reports={})
+    for name, d in shard_dirs:
+        for u in json.loads((d / "data/units.json").read_text(encoding="utf-8")):
+            units[f"{name}--{u['id']}"] = Unit(f"{name}--{u['id']}", u["name"], u["full_name"], u["kind"],
+                                              f"{name}--{u['parent']}" if u["parent"] else ROOT_ID)
+        for doc in json.loads((d / "data/nianbao-all.json").read_text(encoding="utf-8"), parse_float=Decimal):
+            r = report_from_canonical(doc, unit=f"{name}--{doc['unit']}")
+            whole.reports[(r.unit, r.year)] = r
+    whole.reindex()
+    years = sorted({y for _u, y in whole.reports})
+    assert nat.years == years and len(years) >= 4
+
+    def plain(ro):
+        cells = {(tid, rk, ck): (c.kind, c.value, c.raw) for tid, t in ro.tables.items() for rk, row in t.rows.items() for ck, c in row.items()}
+        return (ro.format.id, cells, [u.id for u in ro.included], [u.id for u in ro.missing],
+                [(u.id, why) for u, why in ro.excluded], ro.incomplete_cells, ro.not_summed)
+
+    for y in years:
+        assert plain(nat.rollup(y)) == plain(rollup(whole, ROOT_ID, y)), y
+    assert [why for y in years for _u, why in nat.rollup(y).excluded] == ["统计表不全"]
+    assert any(nat.rollup(y).missing for y in years)
+    assert nat.reports == {"basic": sum(1 for u, _y in whole.reports if u.startswith("basic--")),
+                           "sample": sum(1 for u, _y in whole.reports if u.startswith("sample--"))}
+
+
+def test_a_failed_assembly_leaves_the_previous_site_as_it_was(tmp_path, shard_dirs, capsys):
+    out = tmp_path / "national"
+    args = [f"{n}={d}" for n, d in shard_dirs]
+    assert main(["assemble", "--out", str(out), *args]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "broken"
+    shutil.copytree(shard_dirs[1][1], broken)
+    all_json = broken / "data/nianbao-all.json"
+    text = all_json.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[40] = lines[40] + " oops"
+    all_json.write_text("\n".join(lines), encoding="utf-8")
+    assert main(["assemble", "--out", str(out), args[0], f"sample={broken}"]) == 2
+    err = capsys.readouterr().err
+    assert f"{all_json} 第 41 行" in err and "JSON" in err and "Traceback" not in err
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "national"]  # no staging folder left
+
+
+def test_a_report_of_a_unit_missing_from_the_shards_registry_is_an_error(tmp_path, shard_dirs, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(shard_dirs[0][1], broken)
+    units = json.loads((broken / "data/units.json").read_text(encoding="utf-8"))
+    (broken / "data/units.json").write_text(json.dumps([u for u in units if u["id"] != "demo"], ensure_ascii=False), encoding="utf-8")
+    assert main(["assemble", "--out", str(tmp_path / "o"), f"basic={broken}"]) == 2
+    err = capsys.readouterr().err
+    assert "“demo”不在分站 basic 的单位名录中" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_output_folder_may_not_hold_a_shard(tmp_path, shard_dirs, capsys):
+    name, d = shard_dirs[0]
+    for out in (d, d.parent):
+        assert main(["assemble", "--out", str(out), f"{name}={d}"]) == 2
+        assert "输出目录" in capsys.readouterr().err
+        assert (d / "index.html").exists()

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .canonical import report_from_canonical
-from .indexes import comparable_columns, column_value, rollup
+from .indexes import Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
 from .model import Contact, Site, Unit
 from .render import render, render_table
 from .searchindex import PARTS_FILE
@@ -43,20 +43,115 @@ def _title(site_dir: Path) -> str:
     return re.sub(r"\s+", " ", m[1]).split(" - ")[-1].strip() if m else site_dir.name
 
 
-def combined_site(shards: list[tuple[str, Path]], title: str) -> Site:
-    """The shards' exported data as one model: a national root above each shard's top-level units."""
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_array(path: Path):
+    """The items of the JSON array in ``path``, one at a time (a shard's nianbao-all.json holds every
+    report: parsed whole, a province's would take gigabytes), numbers exact (Decimal)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise AssembleError(f"无法读取 {path}：{e}") from None
+    decoder = json.JSONDecoder(parse_float=Decimal)
+
+    def error(i: int, msg: str) -> AssembleError:
+        return AssembleError(f"{path} 第 {text.count(chr(10), 0, i) + 1} 行：{msg}")
+
+    i = _SPACE.match(text).end()
+    if text[i : i + 1] != "[":
+        raise error(i, "应为 JSON 数组")
+    i = _SPACE.match(text, i + 1).end()
+    if text[i : i + 1] == "]":
+        i += 1
+    else:
+        while True:
+            try:
+                item, i = decoder.raw_decode(text, i)
+            except json.JSONDecodeError as e:
+                raise error(e.pos, f"JSON 格式错误：{e.msg}") from None
+            yield item
+            i = _SPACE.match(text, i).end()
+            if text[i : i + 1] == ",":
+                i = _SPACE.match(text, i + 1).end()
+            elif text[i : i + 1] == "]":
+                i += 1
+                break
+            else:
+                raise error(i, "JSON 格式错误：数组中应为“,”或“]”")
+    if _SPACE.match(text, i).end() != len(text):
+        raise error(i, "JSON 格式错误：数组之后还有内容")
+
+
+def _shard_units(name: str, d: Path) -> list[Unit]:
+    path = d / "data/units.json"
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8"))
+        return [Unit(f"{name}--{u['id']}", u["name"], u["full_name"], u["kind"],
+                     f"{name}--{u['parent']}" if u["parent"] else ROOT_ID, u.get("credit_code"), Contact(**u["contact"]))
+                for u in listed]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise AssembleError(f"无法读取分站 {name} 的单位名录 {path}：{e}") from None
+
+
+@dataclass
+class National:
+    """What the national pages need, gathered a shard at a time: every unit (a national root above
+    each shard's top-level units), the roll-up sums and, per shard and year, the report count and
+    main figures. No report is kept: memory does not grow with the number of shards."""
+
+    site: Site  # units only
+    sums: dict[int, RollupSums] = field(default_factory=dict)
+    reasons: dict[int, dict[str, str | None]] = field(default_factory=dict)  # year -> unit -> None (summed) or why not
+    figures: dict[tuple[str, int], list] = field(default_factory=dict)  # (shard, year) -> [reports, [sum or None per column]]
+    reports: dict[str, int] = field(default_factory=dict)  # shard -> reports
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.reasons)
+
+    def rollup(self, year: int) -> Rollup:
+        sums = self.sums.get(year) or RollupSums(rollup_format(year))
+        return make_rollup(self.site.units[ROOT_ID], year, descendants(self.site, ROOT_ID), self.reasons.get(year, {}), sums)
+
+    def breakdown(self, shard: str, year: int, columns: int) -> tuple[int, list]:
+        return tuple(self.figures.get((shard, year), [0, [None] * columns]))
+
+
+def gather(shards: list[tuple[str, Path]], title: str) -> National:
+    """Read each shard's exported data (data/units.json, data/nianbao-all.json) in turn."""
     units: dict[str, Unit] = {ROOT_ID: Unit(ROOT_ID, title, title, "直辖市")}
-    site = Site(root="", units=units, reports={})
+    nat = National(Site(root="", units=units, reports={}))
+    cols = comparable_columns()
     for name, d in shards:
-        for u in json.loads((d / "data/units.json").read_text(encoding="utf-8")):
-            uid = f"{name}--{u['id']}"
-            parent = f"{name}--{u['parent']}" if u["parent"] else ROOT_ID
-            units[uid] = Unit(uid, u["name"], u["full_name"], u["kind"], parent, u.get("credit_code"), Contact(**u["contact"]))
-        for doc in json.loads((d / "data/nianbao-all.json").read_text(encoding="utf-8"), parse_float=Decimal):
-            r = report_from_canonical(doc, unit=f"{name}--{doc['unit']}")
-            site.reports[(r.unit, r.year)] = r
-    site.reindex()
-    return site
+        mine = _shard_units(name, d)
+        units.update((u.id, u) for u in mine)
+        for u in mine:
+            if u.parent not in units:
+                raise AssembleError(f"分站 {name} 的单位名录中，{u.name}（{u.id.split('--', 1)[1]}）的上级不在名录中")
+        path = d / "data/nianbao-all.json"
+        count = 0
+        for count, doc in enumerate(_json_array(path), start=1):
+            try:
+                r = report_from_canonical(doc, unit=f"{name}--{doc['unit']}")
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                raise AssembleError(f"{path}：第 {count} 份年报的数据无法读取（{type(e).__name__}: {e}）") from None
+            if r.unit not in units:
+                raise AssembleError(f"{path}：{r.year} 年度年报的单位“{doc['unit']}”不在分站 {name} 的单位名录中")
+            fmt = rollup_format(r.year)
+            why = why_not_summed(r, fmt)
+            nat.reasons.setdefault(r.year, {})[r.unit] = why
+            if why is None:
+                nat.sums.setdefault(r.year, RollupSums(fmt)).add(r)
+            fig = nat.figures.setdefault((name, r.year), [0, [None] * len(cols)])
+            fig[0] += 1
+            for i, c in enumerate(cols):
+                v = column_value(r, c).value
+                if v is not None:
+                    fig[1][i] = v if fig[1][i] is None else fig[1][i] + v
+        nat.reports[name] = count
+    nat.site.reindex()
+    return nat
 
 
 def _css(site_dir: Path) -> list[str]:
@@ -76,20 +171,40 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
                 raise AssembleError(f"分站 {n}（{d}）缺少 {need}：请先用 nianbao 插件完整生成该分站")
     if len(set(names)) != len(names):
         raise AssembleError("分站名重复")
+    out = Path(out).resolve()
+    for n, d in shards:
+        d = d.resolve()
+        if d == out or d.is_relative_to(out) or out.is_relative_to(d):
+            raise AssembleError(f"输出目录 {out} 不能是分站 {n} 的目录（{d}），也不能包含它或在它里面")
     shards = sorted(shards)
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    nat = gather(shards, title)  # first: a shard with bad data fails before anything is copied
+    staging = out.with_name(out.name + ".nianbao-staging")  # beside OUT: swapped in only when complete
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        info = _write_site(staging, shards, nat, title)
+        old = out.with_name(out.name + ".nianbao-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        raise AssembleError(f"无法写出合成的网站 {out}：{e}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [Shard(s.name, out / s.name, s.title, s.reports, s.bundles) for s in info]
+
+
+def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title: str) -> list[Shard]:
     info = []
     for n, d in shards:
         shutil.copytree(d, out / n)
         parts_file = d / "pagefind" / PARTS_FILE
         parts = json.loads(parts_file.read_text(encoding="utf-8")) if parts_file.exists() else []
-        info.append(Shard(n, out / n, _title(d), len(json.loads((d / "data/nianbao-all.json").read_text(encoding="utf-8"))),
-                          ("pagefind/", *(f"pagefind/{p}" for p in parts))))
-    site = combined_site([(n, out / n) for n, _ in shards], title)
+        info.append(Shard(n, out / n, _title(d), nat.reports[n], ("pagefind/", *(f"pagefind/{p}" for p in parts))))
     first = shards[0][0]
     css = [f"{first}/{p}" for p in _css(out / first)]
-    years = sorted({y for (_u, y) in site.reports})
     cols = comparable_columns()
 
     def page(path: str, heading: str, body: str) -> None:
@@ -101,24 +216,19 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
         p.write_text(html, encoding="utf-8")
 
     per_year = []
-    for y in years:
-        ro = rollup(site, ROOT_ID, y)
+    for y in nat.years:
+        ro = nat.rollup(y)
         breakdown = []
         for s in info:
-            mine = [r for (u, yy), r in site.reports.items() if yy == y and u.startswith(f"{s.name}--")]
-            values = []
-            for c in cols:
-                vs = [column_value(r, c) for r in mine]
-                nums = [v.value for v in vs if v.value is not None]
-                values.append(sum(nums) if nums else None)
-            breakdown.append({"shard": s, "reports": len(mine), "figures": values})
+            count, values = nat.breakdown(s.name, y, len(cols))
+            breakdown.append({"shard": s, "reports": count, "figures": values})
         tables = [render_table(ro.format.table(t), ro.tables[t], f"n{t.lower()}", f"{ro.format.table(t).title}（全国汇总）")
                   for t in ("T2", "T3", "T4")]
         body = render("assembled_rollup.html", ro=ro, year=y, tables=tables, sections=[s for s in ro.format.sections if s.kind == "table"],
                       breakdown=breakdown, columns=cols, root="../../")
         page(f"rollup/{y}", f"{y}年度全国汇总", body)
         per_year.append({"year": y, "reports": len(ro.included), "units": ro.total_units})
-    page("", title, render("assembled_home.html", shards=info, years=per_year, total=len(site.reports)))
+    page("", title, render("assembled_home.html", shards=info, years=per_year, total=sum(nat.reports.values())))
     page("search", "搜索全部分站", render("assembled_search.html", shards=info, root="../"))
     (out / "data").mkdir(exist_ok=True)
     (out / "data/shards.json").write_text(
