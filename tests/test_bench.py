@@ -1,12 +1,13 @@
 """Where the benchmark harness writes its sites (bench/run.py): a RAM disk instead of a
 journal-less ext4 disk."""
 
+import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from run import journal_less_ext4, mount_type  # noqa: E402
+from run import dir_size, journal_less_ext4, mount_type  # noqa: E402
 
 MOUNTS = [
     "/dev/vda / ext4 rw,relatime,discard 0 0",
@@ -31,3 +32,22 @@ def test_the_innermost_mount_decides():
     assert journal_less_ext4("/database", MOUNTS, journals=["vdb-8"])  # not under /data
     assert mount_type("/dev/shm", MOUNTS) == "tmpfs"
     assert mount_type("/dev/shmem", MOUNTS) == "ext4"
+
+
+def test_the_assembly_harness_measures_k_copies_of_a_shard(tmp_path):
+    """bench/assemble_check.py: one built shard assembled as 1 and 2 shards, measured."""
+    from assemble_check import assemble_costs, table
+
+    from .conftest import SITES, mkdocs_build
+
+    site = tmp_path / "shard"
+    p = mkdocs_build(SITES / "sample", site, strict=False)
+    assert p.returncode == 0, p.stderr
+    rows = assemble_costs(site, [1, 2], tmp_path / "work")
+    one = len(json.loads((site / "data/nianbao-all.json").read_text(encoding="utf-8")))
+    assert [(r["shards"], r["reports"]) for r in rows] == [(1, one), (2, 2 * one)]
+    assert all(r["seconds"] > 0 and r["peak_tree_mb"] > 0 for r in rows)
+    assert rows[1]["size"] > 1.9 * dir_size(site)  # both copies of the shard were in the assembled site
+    assert not list((tmp_path / "work").iterdir())  # the assembled sites are removed after measuring
+    md = table(rows).splitlines()
+    assert md[0].startswith("| 分站数 |") and md[3].startswith(f"| 2 | {2 * one} |")
