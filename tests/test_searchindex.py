@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.searchindex import _read, _rename_collided_fragments, _write, make_deterministic
+from nianbao.searchindex import _make_deterministic_apart, _read, _rename_collided_fragments, _write, make_deterministic
 
 UNITS = ["东里镇", "南麻街道", "历山街道", "鲁村镇", "张家坡镇", "西里镇", "燕崖镇"]
 YEARS = [2021, 2022, 2023, 2024]
@@ -197,3 +197,5 @@ def test_a_file_that_is_not_pagefinds_format_is_a_clear_error(tmp_path):
     (tmp_path / "b/fragment" / f"{first}.pf_fragment").write_bytes(gzip.compress(b'{"not": "pagefind"}'))
     with pytest.raises(SearchIndexError, match="不是 Pagefind 1.5 的页面片段格式"):
         make_deterministic(tmp_path / "b")
+    with pytest.raises(SearchIndexError, match="不是 Pagefind 1.5 的页面片段格式"):  # as the build runs it: in a process of its own
+        _make_deterministic_apart(tmp_path / "b", None)

@@ -12,15 +12,16 @@ pyproject.toml, and tests index the same pages written in different orders and c
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import re
 import threading
 import zlib
 from pathlib import Path
@@ -62,7 +63,7 @@ def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: 
         pages = [rel for rel in pages if b"data-pagefind-body" in (site / rel).read_bytes()] or pages
     if len(pages) <= chunk_pages:
         _pagefind(["--site", str(site), "--output-subdir", output_subdir], cancel)
-        make_deterministic(bundle)
+        _make_deterministic_apart(bundle, cancel)
         write_parts_manifest(bundle, 1)
         return bundle
     chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)]
@@ -98,7 +99,7 @@ def index_part(site: Path, pages: list, number: int, output_subdir: str = "pagef
 def _index_folder(folder: Path, out: Path, cancel: threading.Event | None) -> None:
     """Pagefind over ``folder``'s pages into the bundle ``out``, made reproducible."""
     _pagefind(["--site", str(folder), "--output-path", str(out)], cancel)
-    make_deterministic(out)
+    _make_deterministic_apart(out, cancel)
 
 
 def write_parts_manifest(bundle: Path, count: int) -> None:
@@ -106,8 +107,34 @@ def write_parts_manifest(bundle: Path, count: int) -> None:
 
 
 def _pagefind(args: list[str], cancel: threading.Event | None) -> None:
+    _run([sys.executable, "-m", "pagefind", *args, "--quiet"], cancel)
+
+
+def _make_deterministic_apart(bundle: Path, cancel: threading.Event | None) -> None:
+    """:func:`make_deterministic` in a process of its own: it is pure Python (seconds per part of a
+    large site) and runs beside the build's rendering, whose process it would otherwise hold up
+    (one interpreter lock)."""
+    here = str(Path(__file__).resolve().parent.parent)  # where the nianbao package is imported from
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+    _run([sys.executable, "-c", "import sys; from nianbao.searchindex import main; sys.exit(main(sys.argv[1:]))", str(bundle)],
+         cancel, env)
+
+
+def main(argv: list[str]) -> int:
+    """``make_deterministic`` on the bundle folder given (see :func:`_make_deterministic_apart`)."""
+    gc.disable()  # millions of small lists and no cycles: the collector would only scan them again and again
+    try:
+        make_deterministic(Path(argv[0]))
+    except (SearchIndexError, OSError, ValueError) as e:
+        print(f"{argv[0]}：{e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run(cmd: list[str], cancel: threading.Event | None, env: dict | None = None) -> None:
+    """Run ``cmd``; its output is the error's message if it fails. Setting ``cancel`` kills it."""
     with tempfile.TemporaryFile() as out:
-        p = subprocess.Popen([sys.executable, "-m", "pagefind", *args, "--quiet"], stdout=out, stderr=subprocess.STDOUT)
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         while True:
             try:
                 p.wait(timeout=0.1 if cancel is not None else None)
