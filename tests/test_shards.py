@@ -180,3 +180,14 @@ def test_the_output_folder_may_not_hold_a_shard(tmp_path, shard_dirs, capsys):
         assert main(["assemble", "--out", str(out), f"{name}={d}"]) == 2
         assert "输出目录" in capsys.readouterr().err
         assert (d / "index.html").exists()
+
+
+def test_link_puts_hard_links_to_the_shards_files_instead_of_copies(tmp_path, shard_dirs, assembled):
+    out = tmp_path / "national"
+    assert main(["assemble", "--link", "--out", str(out), *(f"{n}={d}" for n, d in shard_dirs)]) == 0
+    for name, d in shard_dirs:
+        for rel in ("index.html", "data/nianbao-all.json", "pagefind/pagefind-entry.json"):
+            assert (out / name / rel).stat().st_ino == (d / rel).stat().st_ino, rel  # the same file
+            assert (assembled / name / rel).stat().st_ino != (d / rel).stat().st_ino  # without --link: a copy
+    for rel in ("index.html", "rollup/2023/index.html", "search/index.html", "data/shards.json"):
+        assert (out / rel).read_bytes() == (assembled / rel).read_bytes()

@@ -9,6 +9,7 @@ search page over every shard's Pagefind bundle (Pagefind's multisite ``mergeInde
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -159,7 +160,11 @@ def _css(site_dir: Path) -> list[str]:
     return [p.relative_to(site_dir).as_posix() for p in found] + ["nianbao/nianbao.css"]
 
 
-def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信息公开工作年度报告（全国汇总）") -> list[Shard]:
+def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信息公开工作年度报告（全国汇总）",
+             link: bool = False) -> list[Shard]:
+    """Assemble the built ``shards`` ((name, folder), …) into ``out``. With ``link`` the shards' files are
+    hard-linked into ``out`` where they are on the same disk (no second copy of hundreds of gigabytes;
+    the shard folders must then not be changed in place), copied otherwise."""
     if not shards:
         raise AssembleError("没有分站")
     names = [n for n, _ in shards]
@@ -182,12 +187,18 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        info = _write_site(staging, shards, nat, title)
+        info = _write_site(staging, shards, nat, title, link)
         old = out.with_name(out.name + ".nianbao-old")
         shutil.rmtree(old, ignore_errors=True)
-        if out.exists():
+        had_old = out.exists()
+        if had_old:
             out.rename(old)
-        staging.rename(out)
+        try:
+            staging.rename(out)
+        except OSError:
+            if had_old:
+                old.rename(out)  # the previous site back where it was
+            raise
         shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         raise AssembleError(f"无法写出合成的网站 {out}：{e}") from None
@@ -196,10 +207,17 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
     return [Shard(s.name, out / s.name, s.title, s.reports, s.bundles) for s in info]
 
 
-def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title: str) -> list[Shard]:
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another disk, or a file system without hard links
+        shutil.copy2(src, dst)
+
+
+def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title: str, link: bool) -> list[Shard]:
     info = []
     for n, d in shards:
-        shutil.copytree(d, out / n)
+        shutil.copytree(d, out / n, copy_function=_link_or_copy if link else shutil.copy2)
         parts_file = d / "pagefind" / PARTS_FILE
         parts = json.loads(parts_file.read_text(encoding="utf-8")) if parts_file.exists() else []
         info.append(Shard(n, out / n, _title(d), nat.reports[n], ("pagefind/", *(f"pagefind/{p}" for p in parts))))

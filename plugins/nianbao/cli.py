@@ -190,7 +190,7 @@ def cmd_assemble(args) -> int:
             path, name = spec, Path(spec).name
         shards.append((name, Path(path)))
     try:
-        info = assemble(Path(args.out), shards, args.title)
+        info = assemble(Path(args.out), shards, args.title, link=args.link)
     except AssembleError as e:
         raise CliError(str(e)) from None
     print(f"已把 {len(info)} 个分站（{sum(s.reports for s in info)} 份年报）合成到 {args.out}")
@@ -236,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     asm.add_argument("shards", nargs="+", metavar="NAME=SITE", help="分站名=已生成的分站目录（site_dir）")
     asm.add_argument("--out", required=True, help="输出目录")
     asm.add_argument("--title", default="政府信息公开工作年度报告（全国汇总）")
+    asm.add_argument("--link", action="store_true",
+                     help="把分站的文件硬链接到输出目录而不复制（须在同一磁盘上；之后不要再原地改动分站目录）")
     asm.set_defaults(func=cmd_assemble)
 
     s = sub.add_parser("show", parents=[common], help="显示一份年报的数据")
