@@ -50,4 +50,6 @@ def test_the_assembly_harness_measures_k_copies_of_a_shard(tmp_path):
     assert rows[1]["size"] > 1.9 * dir_size(site)  # both copies of the shard were in the assembled site
     assert not list((tmp_path / "work").iterdir())  # the assembled sites are removed after measuring
     md = table(rows).splitlines()
-    assert md[0].startswith("| 分站数 |") and md[3].startswith(f"| 2 | {2 * one} |")
+    assert md[0].startswith("| 分站数 |") and md[3].startswith(f"| 2 | 复制 | {2 * one} |")
+    linked = assemble_costs(site, [2], tmp_path / "work", link=True)
+    assert linked[0]["link"] and linked[0]["reports"] == 2 * one
