@@ -199,3 +199,19 @@ def test_a_file_that_is_not_pagefinds_format_is_a_clear_error(tmp_path):
         make_deterministic(tmp_path / "b")
     with pytest.raises(SearchIndexError, match="不是 Pagefind 1.5 的页面片段格式"):  # as the build runs it: in a process of its own
         _make_deterministic_apart(tmp_path / "b", None)
+
+
+def test_an_index_in_another_format_is_a_message_not_a_traceback(tmp_path):
+    """What the build shows if Pagefind's format changed under nianbao (the index rewritten apart)."""
+    from nianbao.searchindex import SearchIndexError
+
+    files = pages()
+    write(tmp_path / "site", files, sorted(files))
+    pagefind(tmp_path / "site", tmp_path / "b")
+    meta = meta_of(tmp_path / "b")
+    first = meta[2][0][2]
+    words = [[["词", [["not a number", [], []]], []]]]  # a page number that is not one
+    (tmp_path / "b/index" / f"{first}.pf_index").write_bytes(gzip.compress(_write(words), mtime=0))
+    with pytest.raises(SearchIndexError) as e:
+        _make_deterministic_apart(tmp_path / "b", None)
+    assert "无法改写 Pagefind 的索引（TypeError" in str(e.value) and "Traceback" not in str(e.value)

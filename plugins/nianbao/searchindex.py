@@ -125,8 +125,11 @@ def main(argv: list[str]) -> int:
     gc.disable()  # millions of small lists and no cycles: the collector would only scan them again and again
     try:
         make_deterministic(Path(argv[0]))
-    except (SearchIndexError, OSError, ValueError) as e:
+    except SearchIndexError as e:
         print(f"{argv[0]}：{e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001 - another Pagefind format, a disk error: a message, not a traceback
+        print(f"{argv[0]}：无法改写 Pagefind 的索引（{type(e).__name__}: {e}）", file=sys.stderr)
         return 1
     return 0
 
