@@ -14,8 +14,9 @@ and the bytes a browser downloads for one query (Chromium, when /usr/bin/chromiu
 Writes OUT/results.json, bench/results.md and bench/plot.svg. Each build runs in a fresh process,
 after a sync; corpora and sites are written under OUT, or on a RAM disk where OUT's disk is ext4
 without a journal (see work_dir_for; --work DIR to choose);
-with --repeat N, nianbao and (a) are built N times each and the fastest run is kept (this machine's
-timings vary by several per cent between runs), with the highest peak memory of the N.
+with --repeat N, nianbao and (a) are built in N rounds, alternately (nianbao, (a), nianbao, (a), …, so
+that the two meet the same state of the machine, whose speed drifts), and the fastest run of each is
+kept, with the highest peak memory of the N; the table also gives each round's ratio.
 """
 
 from __future__ import annotations
@@ -115,12 +116,23 @@ def build(config: Path, out: Path) -> dict:
 def build_best(config: Path, out: Path, repeat: int) -> dict:
     """``build`` ``repeat`` times: the fastest run's times (the least disturbed by the machine),
     the highest peak memory of all, and every run's wall time in ``runs``."""
-    rs = [build(config, out) for _ in range(max(1, repeat))]
-    best = dict(min(rs, key=lambda r: r["seconds"]))
-    for k in ("peak_rss_mb", "peak_tree_mb"):
-        best[k] = max(r[k] for r in rs)
-    best["runs"] = [r["seconds"] for r in rs]
-    return best
+    return build_rounds([(config, out)], repeat)[0]
+
+
+def build_rounds(jobs: list[tuple[Path, Path]], repeat: int) -> list[dict]:
+    """Each ``(config, out)`` built once per round, ``repeat`` rounds, the builds of a round one after
+    another: the builds compared with each other meet the same state of the machine (its speed drifts
+    over minutes, and differently for one busy core than for two). For each job, as ``build_best``."""
+    rounds = [[build(config, out) for config, out in jobs] for _ in range(max(1, repeat))]
+    out = []
+    for i in range(len(jobs)):
+        rs = [r[i] for r in rounds]
+        best = dict(min(rs, key=lambda r: r["seconds"]))
+        for k in ("peak_rss_mb", "peak_tree_mb"):
+            best[k] = max(r[k] for r in rs)
+        best["runs"] = [r["seconds"] for r in rs]
+        out.append(best)
+    return out
 
 
 def query_bytes(site: Path, kind: str, query: str) -> int | None:
@@ -205,8 +217,12 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
         info = generate(work / f"n{n}", n)
         row: dict = {"reports": n}
         site_out = work / f"n{n}-site"
-        r = build_best(info["site"] / "mkdocs.yml", site_out, repeat)
-        row["nianbao"] = {**r, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
+        floor_cfg = info["plain"] / "mkdocs-a.yml"
+        floor_cfg.write_text(PLAIN_CONFIGS["a"], encoding="utf-8")
+        # nianbao and the floor in rounds (nianbao, floor, nianbao, floor, …): the ratio compares builds
+        # made minutes apart, not one series made a quarter of an hour after the other
+        r, floor = build_rounds([(info["site"] / "mkdocs.yml", site_out), (floor_cfg, work / f"n{n}-a")], repeat)
+        row["nianbao"] = {**r, "rounds": True, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
                           "index": dir_size(site_out / "pagefind"), "query_bytes": query_bytes(site_out, "pagefind", query)}
         # the search index alone, as the build makes it (in parts above 2,500 pages)
         pf = measure("-c", "import sys; from nianbao.searchindex import run_pagefind; run_pagefind(sys.argv[1], 'pagefind-bench')",
@@ -222,7 +238,7 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
             cfg = info["plain"] / f"mkdocs-{key}.yml"
             cfg.write_text(PLAIN_CONFIGS[key], encoding="utf-8")
             dest = work / f"n{n}-{key}"
-            r = build_best(cfg, dest, repeat if key == "a" else 1)
+            r = floor if key == "a" else build_best(cfg, dest, 1)  # the floor: built above, beside nianbao
             page = dest / "t00000-2021/index.html"
             entry = {**r, "size": dir_size(dest), "page": page.stat().st_size if page.exists() else None}
             if key in ("b", "c"):
@@ -262,10 +278,18 @@ def runs(entry: dict) -> str:
     return "、".join(f"{t:.1f}" for t in entry.get("runs", [entry["seconds"]])) + " s"
 
 
+def round_ratios(n: dict, a: dict) -> str:
+    """nianbao ÷ floor for each round (the two built one after the other), or — for older results."""
+    rn, ra = n.get("runs", []), a.get("runs", [])
+    if not rn or len(rn) != len(ra) or not n.get("rounds"):
+        return "—"
+    return "、".join(f"{x / y:.2f}" for x, y in zip(rn, ra))
+
+
 def table(results: list[dict]) -> str:
     lines = [
-        "| 报告数 | nianbao 完整生成 | 每份报告 | 峰值内存（进程树） | 网站大小 | 报告页 HTML | (a) 底线 | nianbao/(a) | (b) 常规配置 | nianbao/(b) | (b) 报告页 | 各次（nianbao；(a)） |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| 报告数 | nianbao 完整生成 | 每份报告 | 峰值内存（进程树） | 网站大小 | 报告页 HTML | (a) 底线 | nianbao/(a) | (b) 常规配置 | nianbao/(b) | (b) 报告页 | 各次（nianbao；(a)） | 各轮 nianbao/(a) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
         n, a, b = r["nianbao"], r["a"], r.get("b")
@@ -273,7 +297,7 @@ def table(results: list[dict]) -> str:
             f"| {r['reports']} | {n['seconds']:.1f} s | {n['seconds'] / r['reports'] * 1000:.1f} ms | {n.get('peak_tree_mb', n['peak_rss_mb']):.0f} MB | {mb(n['size'])} | "
             f"{kb(n['page'])} | {a['seconds']:.1f} s | {n['seconds'] / a['seconds']:.2f} | "
             + (f"{b['seconds']:.1f} s | {n['seconds'] / b['seconds']:.2f} | {kb(b['page'])} |" if b else "— | — | — |")
-            + f" {runs(n)}；{runs(a)} |"
+            + f" {runs(n)}；{runs(a)} | {round_ratios(n, a)} |"
         )
     lines += [
         "",
@@ -281,12 +305,12 @@ def table(results: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        n, c, a = r["nianbao"], r["c"], r["a"]
+        n, c, a = r["nianbao"], r.get("c"), r["a"]  # (c) is not run beyond --c-max
         pf_time = n.get("pagefind_seconds")
         lines.append(
             f"| {r['reports']} | {('%.1f s' % pf_time) if pf_time else '见注'} | "
             f"{('%.0f MB' % n['pagefind_peak_mb']) if n.get('pagefind_peak_mb') else '—'} | {mb(n['index'])} | {kb(n['query_bytes'])} | "
-            f"{max(c['seconds'] - a['seconds'], 0):.1f} s | {mb(c['index'])} | {kb(c['query_bytes'])} |"
+            + (f"{max(c['seconds'] - a['seconds'], 0):.1f} s | {mb(c['index'])} | {kb(c['query_bytes'])} |" if c else "— | — | — |")
         )
     if any("pagefind" in r["a"] for r in results):
         lines += [

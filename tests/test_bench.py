@@ -53,3 +53,23 @@ def test_the_assembly_harness_measures_k_copies_of_a_shard(tmp_path):
     assert md[0].startswith("| 分站数 |") and md[3].startswith(f"| 2 | 复制 | {2 * one} |")
     linked = assemble_costs(site, [2], tmp_path / "work", link=True)
     assert linked[0]["link"] and linked[0]["reports"] == 2 * one
+
+
+def test_nianbao_and_the_floor_are_built_in_alternating_rounds(tmp_path, monkeypatch):
+    """--repeat builds nianbao and (a) in rounds (n, a, n, a), so a ratio compares builds made
+    minutes apart; each job keeps its fastest run, its highest peak memory and every run."""
+    import run
+
+    calls, times = [], iter([10.0, 3.0, 9.0, 3.5])
+
+    def fake_build(config, out):
+        calls.append(config.name)
+        return {"seconds": next(times), "cpu_seconds": 1.0, "peak_rss_mb": 100.0 + len(calls), "peak_tree_mb": 200.0 + len(calls)}
+
+    monkeypatch.setattr(run, "build", fake_build)
+    n, a = run.build_rounds([(tmp_path / "n.yml", tmp_path / "n"), (tmp_path / "a.yml", tmp_path / "a")], 2)
+    assert calls == ["n.yml", "a.yml", "n.yml", "a.yml"]
+    assert (n["seconds"], n["runs"], n["peak_tree_mb"]) == (9.0, [10.0, 9.0], 203.0)
+    assert (a["seconds"], a["runs"], a["peak_tree_mb"]) == (3.0, [3.0, 3.5], 204.0)
+    assert run.round_ratios({**n, "rounds": True}, a) == "3.33、2.57"
+    assert run.round_ratios(n, a) == "—"  # results measured before rounds: no pairing to show
