@@ -102,6 +102,7 @@ class National:
     main figures. No report is kept: memory does not grow with the number of shards."""
 
     site: Site  # units only
+    columns: list  # the main figures (indexes.comparable_columns) in the per-shard table
     sums: dict[int, RollupSums] = field(default_factory=dict)
     reasons: dict[int, dict[str, str | None]] = field(default_factory=dict)  # year -> unit -> None (summed) or why not
     figures: dict[tuple[str, int], list] = field(default_factory=dict)  # (shard, year) -> [reports, [sum or None per column]]
@@ -115,15 +116,15 @@ class National:
         sums = self.sums.get(year) or RollupSums(rollup_format(year))
         return make_rollup(self.site.units[ROOT_ID], year, descendants(self.site, ROOT_ID), self.reasons.get(year, {}), sums)
 
-    def breakdown(self, shard: str, year: int, columns: int) -> tuple[int, list]:
-        return tuple(self.figures.get((shard, year), [0, [None] * columns]))
+    def breakdown(self, shard: str, year: int) -> tuple[int, list]:
+        return tuple(self.figures.get((shard, year), [0, [None] * len(self.columns)]))
 
 
 def gather(shards: list[tuple[str, Path]], title: str) -> National:
     """Read each shard's exported data (data/units.json, data/nianbao-all.json) in turn."""
     units: dict[str, Unit] = {ROOT_ID: Unit(ROOT_ID, title, title, "直辖市")}
-    nat = National(Site(root="", units=units, reports={}))
-    cols = comparable_columns()
+    nat = National(Site(root="", units=units, reports={}), comparable_columns())
+    cols = nat.columns
     for name, d in shards:
         mine = _shard_units(name, d)
         units.update((u.id, u) for u in mine)
@@ -223,7 +224,6 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
         info.append(Shard(n, out / n, _title(d), nat.reports[n], ("pagefind/", *(f"pagefind/{p}" for p in parts))))
     first = shards[0][0]
     css = [f"{first}/{p}" for p in _css(out / first)]
-    cols = comparable_columns()
 
     def page(path: str, heading: str, body: str) -> None:
         depth = path.count("/")
@@ -238,12 +238,12 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
         ro = nat.rollup(y)
         breakdown = []
         for s in info:
-            count, values = nat.breakdown(s.name, y, len(cols))
+            count, values = nat.breakdown(s.name, y)
             breakdown.append({"shard": s, "reports": count, "figures": values})
         tables = [render_table(ro.format.table(t), ro.tables[t], f"n{t.lower()}", f"{ro.format.table(t).title}（全国汇总）")
                   for t in ("T2", "T3", "T4")]
         body = render("assembled_rollup.html", ro=ro, year=y, tables=tables, sections=[s for s in ro.format.sections if s.kind == "table"],
-                      breakdown=breakdown, columns=cols, root="../../")
+                      breakdown=breakdown, columns=nat.columns, root="../../")
         page(f"rollup/{y}", f"{y}年度全国汇总", body)
         per_year.append({"year": y, "reports": len(ro.included), "units": ro.total_units})
     page("", title, render("assembled_home.html", shards=info, years=per_year, total=sum(nat.reports.values())))

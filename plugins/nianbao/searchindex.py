@@ -171,10 +171,6 @@ def _gzip(data: bytes, level: int = 9) -> bytes:
     return gzip.compress(data, compresslevel=level, mtime=0)
 
 
-def _name(lang: str, data: bytes, length: int) -> str:
-    return f"{lang}_{hashlib.sha256(data).hexdigest()[:length]}"
-
-
 class _Names:
     """Content-hash names for one kind of index file, unique within the bundle: a name already given
     to other content is lengthened (as Pagefind does), in the order the files are named."""
@@ -272,7 +268,7 @@ def make_deterministic(bundle: Path) -> None:
         for path, data in written.items():
             path.write_bytes(data)
         data = _write(meta)
-        new_meta = _name(lang, data, 10)
+        new_meta = _Names(lang, 10)(data)
         meta_path.unlink()
         (bundle / f"pagefind.{new_meta}.pf_meta").write_bytes(_gzip(data))
         info["hash"] = new_meta
