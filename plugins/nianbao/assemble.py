@@ -21,6 +21,7 @@ from .indexes import Rollup, RollupSums, comparable_columns, column_value, desce
 from .model import Contact, Site, Unit
 from .render import render, render_table
 from .searchindex import PARTS_FILE
+from .workdir import staging_dir, swap_in
 
 SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ROOT_ID = "national"
@@ -184,23 +185,12 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
             raise AssembleError(f"输出目录 {out} 不能是分站 {n} 的目录（{d}），也不能包含它或在它里面")
     shards = sorted(shards)
     nat = gather(shards, title)  # first: a shard with bad data fails before anything is copied
-    staging = out.with_name(out.name + ".nianbao-staging")  # beside OUT: swapped in only when complete
+    staging = staging_dir(out)  # swapped in only when complete
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
         info = _write_site(staging, shards, nat, title, link)
-        old = out.with_name(out.name + ".nianbao-old")
-        shutil.rmtree(old, ignore_errors=True)
-        had_old = out.exists()
-        if had_old:
-            out.rename(old)
-        try:
-            staging.rename(out)
-        except OSError:
-            if had_old:
-                old.rename(out)  # the previous site back where it was
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, out)
     except OSError as e:
         raise AssembleError(f"无法写出合成的网站 {out}：{e}") from None
     finally:

@@ -36,7 +36,7 @@ from .. import __version__
 from ..loadpool import can_fork, default_processes
 from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
 from ..validate import check_site, issues_by_report
-from ..workdir import work_dir_beside
+from ..workdir import staging_dir, swap_in, work_dir_beside
 from .config import NianbaoConfig
 from .parallel import HelperFailed, Helpers, SkipFilter, why_serial
 
@@ -153,11 +153,6 @@ def _template_errors():
         raise PluginError(f"模板出错{where}：{e.message or e}") from None
 
 
-def _staging_dir(site_dir: Path) -> Path:
-    """Where an atomic build writes the site before it is swapped in: beside the real one (same disk)."""
-    return site_dir.with_name(site_dir.name + ".nianbao-staging")
-
-
 class _Counter(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -245,7 +240,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             config.validation.nav.omitted_files = logging.DEBUG
         if self.config.build_atomic and self.command in ("build", "gh-deploy"):
             real = Path(config.site_dir)
-            staging = _staging_dir(real)
+            staging = staging_dir(real)
             shutil.rmtree(staging, ignore_errors=True)
             self._real_site_dir = real
             config.site_dir = str(staging)
@@ -645,12 +640,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             # MkDocs is about to abort for warnings in strict mode: publish nothing
             shutil.rmtree(staging, ignore_errors=True)
             return
-        old = real.with_name(real.name + ".nianbao-old")
-        shutil.rmtree(old, ignore_errors=True)
-        if real.exists():
-            real.rename(old)
-        staging.rename(real)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, real)
 
     # index first, swap the finished site in last
     on_post_build = CombinedEvent(_write_exports, _index_search, _swap_in)
@@ -665,7 +655,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             self._indexer.abort()
             self._indexer = None
         if self._real_site_dir is not None:
-            shutil.rmtree(_staging_dir(self._real_site_dir), ignore_errors=True)
+            shutil.rmtree(staging_dir(self._real_site_dir), ignore_errors=True)
             if self._counter:
                 logging.getLogger("mkdocs").removeHandler(self._counter)
             self._real_site_dir = None
