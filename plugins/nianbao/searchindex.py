@@ -62,8 +62,7 @@ def run_pagefind(site_dir: Path | str, output_subdir: str = "pagefind", cancel: 
         # only within each part, so the parts get the marked pages only (if there are any)
         pages = [rel for rel in pages if b"data-pagefind-body" in (site / rel).read_bytes()] or pages
     if len(pages) <= chunk_pages:
-        _pagefind(["--site", str(site), "--output-subdir", output_subdir], cancel)
-        _make_deterministic_apart(bundle, cancel)
+        _index_folder(site, bundle, cancel)
         write_parts_manifest(bundle, 1)
         return bundle
     chunks = [pages[i : i + chunk_pages] for i in range(0, len(pages), chunk_pages)]
