@@ -159,10 +159,15 @@ def to_html(report: dict, fid: str, title: str, variant: dict) -> str:
         body = html.escape(t).replace("\n", "<br/>")
         return f"<td{attrs}><p>{body}</p></td>"
 
-    def table(cells: list[list[tuple[str, int, int]]]) -> str:
+    def table(cells: list[list[tuple[str, int, int]]], head: int = 0, page_break: int | None = None) -> str:
         out = ['<table border="1" cellspacing="0" style="width:100%">']
-        for row in cells:
-            out.append("<tr>" + "".join(td(t, rs, cs) for t, rs, cs in row) + "</tr>")
+        for i, row in enumerate(cells):
+            if head and i == 0:
+                out.append("<thead>")
+            tr = '<tr style="break-before: page">' if i == page_break else "<tr>"
+            out.append(tr + "".join(td(t, rs, cs) for t, rs, cs in row) + "</tr>")
+            if head and i == head - 1:
+                out.append("</thead>")
         out.append("</table>")
         return "\n".join(out)
 
@@ -203,21 +208,24 @@ def to_html(report: dict, fid: str, title: str, variant: dict) -> str:
     t4 = [[("行政复议", 1, 5), ("行政诉讼", 1, 10)], [(lab, 2, 1) for lab in T4_LABELS] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
           [(lab, 1, 1) for lab in T4_LABELS * 2],
           [(report["T4"][g][c], 1, 1) for g in ("review", "suit_direct", "suit_after_review") for c in T4_COLS]]
+    body = f"""<h1 class="title">{title}</h1>
+<div class="content">
+<p>根据《中华人民共和国政府信息公开条例》编制本报告。本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。</p>
+<p>一、总体情况</p><p>本年度扎实推进政务公开，建立健全考核、评议和责任追究制度。</p>
+<p>二、主动公开政府信息情况</p>{table(t2)}
+<p>三、收到和处理政府信息公开申请情况</p>{table(t3, 3, 18) if variant.get("document") else table(t3)}
+<p>四、政府信息公开行政复议、行政诉讼情况</p>{table(t4)}
+<p>五、存在的主要问题及改进情况</p><p>一是公开形式单一；二是解读不够。</p>
+<p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>
+</div>"""
+    if variant.get("document"):  # the report alone, laid out as the Word document it was printed from
+        return body
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_某县人民政府</title>
 <script>var tracker = "x";</script></head><body>
 <header><nav><a href="/">首页</a> <a href="/zwgk/">政务公开</a> 政府信息公开年报</nav></header>
 <div class="main"><div class="meta"><table class="info"><tr><td>索引号：11370323MB0000000X/2025-00012</td><td>发布机构：某县人民政府</td></tr>
 <tr><td>成文日期：2025-01-18</td><td>发布日期：2025-01-20</td></tr></table></div>
-<h1 class="title">{title}</h1>
-<div class="content">
-<p>根据《中华人民共和国政府信息公开条例》编制本报告。本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。</p>
-<p>一、总体情况</p><p>本年度扎实推进政务公开，建立健全考核、评议和责任追究制度。</p>
-<p>二、主动公开政府信息情况</p>{table(t2)}
-<p>三、收到和处理政府信息公开申请情况</p>{table(t3)}
-<p>四、政府信息公开行政复议、行政诉讼情况</p>{table(t4)}
-<p>五、存在的主要问题及改进情况</p><p>一是公开形式单一；二是解读不够。</p>
-<p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>
-</div></div><footer>版权所有 某县人民政府 <a href="/sitemap">网站地图</a></footer></body></html>
+{body}</div><footer>版权所有 某县人民政府 <a href="/sitemap">网站地图</a></footer></body></html>
 """
 
 
@@ -305,9 +313,45 @@ def to_docx(report: dict, fid: str, title: str, variant: dict, path: Path) -> No
     d.save(str(path))
 
 
-def write(report: dict, fid: str, kind: str, path: Path, title: str, variant: dict | None = None) -> Path:
+# ------------------------------------------------------------------------------------ PDF (printed by Chromium)
+
+# a 公文-like page (GB/T 9704: A4, 三号 16 pt body on a 28 pt line, 二号 22 pt title); the tables as the
+# HTML rendering has them, printed with ruled cells
+PDF_STYLE = """@page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm; }
+body { font-family: "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 28pt; margin: 0; }
+h1 { font-size: 22pt; line-height: 1.5; text-align: center; font-weight: normal; margin: 0 0 28pt; }
+p { text-indent: 2em; margin: 0; text-align: justify; }
+table { border-collapse: collapse; width: 100%; margin: 6pt 0; }
+td { border: 0.75pt solid #000; font-size: 10.5pt; line-height: 1.3; padding: 2pt; text-align: center; vertical-align: top; }
+td p { text-indent: 0; text-align: center; }
+thead { display: table-row-group; break-inside: avoid; }
+"""
+REPEAT_HEADER = "thead { display: table-header-group; }"  # Chromium prints the header again on every page
+
+
+def to_pdf(report: dict, fid: str, title: str, variant: dict, path: Path, browser) -> None:
+    """The report as a PDF, printed by Chromium (Playwright ``browser``): page numbers in the footer,
+    table 3 broken across two pages in the middle of its 办理结果 rows (the stub cell cut in two);
+    ``running_header``: a header line on every page; the header rows of table 3 repeated
+    on every page it runs onto (``repeat_header``)."""
+    body = to_html(report, fid, title, {**variant, "document": True})
+    page = browser.new_page()
+    try:
+        page.set_content(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{PDF_STYLE}{REPEAT_HEADER if variant.get("repeat_header") else ""}</style></head>'
+                         f"<body>{body}</body></html>")
+        header = variant.get("running_header")
+        page.pdf(path=str(path), prefer_css_page_size=True, display_header_footer=True,
+                 header_template=f'<div style="font-size:10pt;width:100%;text-align:center">{html.escape(header)}</div>' if header else "<span></span>",
+                 footer_template='<div style="font-size:12pt;width:100%;text-align:center">— <span class="pageNumber"></span> —</div>')
+    finally:
+        page.close()
+
+
+def write(report: dict, fid: str, kind: str, path: Path, title: str, variant: dict | None = None, browser=None) -> Path:
     variant = variant or {}
-    if kind == "txt":
+    if kind == "pdf":
+        to_pdf(report, fid, title, variant, path, browser)
+    elif kind == "txt":
         path.write_text(to_txt(report, fid, title, variant), encoding="utf-8")
     elif kind == "html":
         path.write_text(to_html(report, fid, title, variant), encoding="utf-8")

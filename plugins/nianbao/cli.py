@@ -117,7 +117,7 @@ def cmd_import(args) -> int:
     root = _site_root(args.root, args.data_dir)
     sources = expand_sources(args.sources)
     if not sources:
-        raise CliError("没有可导入的文件（.txt、.docx、.html）")
+        raise CliError("没有可导入的文件（.txt、.docx、.html、.pdf）")
     if (args.unit or args.year) and len(sources) > 1:
         raise CliError("--unit 和 --year 只能用于单个文件")
     failed = 0
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
     n.set_defaults(func=cmd_new)
 
-    im = sub.add_parser("import", parents=[common], help="导入已有的年报（.txt、.docx、.html）")
+    im = sub.add_parser("import", parents=[common], help="导入已有的年报（.txt、.docx、.html、.pdf）")
     im.add_argument("sources", nargs="+", metavar="SOURCE", help="文件或目录")
     im.add_argument("--unit", help="单位标识（默认由标题推断）")
     im.add_argument("--year", type=int, help="报告年度（默认由标题推断）")

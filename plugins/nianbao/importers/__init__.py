@@ -1,4 +1,4 @@
-"""``nianbao import``: existing reports (.txt, .docx, .html) into data and narrative files.
+"""``nianbao import``: existing reports (.txt, .docx, .html, .pdf) into data and narrative files.
 
 ``plan_import`` reads and recognises one source and returns what would be written, with every
 note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
@@ -19,7 +19,7 @@ from . import narrative as N
 from .document import Document
 from .recognize import ImportError_, Note, recognize, to_tables
 
-SUFFIXES = (".txt", ".docx", ".html", ".htm", ".doc", ".wps")
+SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 KINDS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"), ("县", "县"), ("区", "区"), ("市", "市"))
 
@@ -59,9 +59,13 @@ def read_document(path: Path, display: str) -> Document:
         from .html import read_html
 
         return read_html(path, display)
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, display)
     if suffix in (".doc", ".wps"):
         return _read_via_libreoffice(path, display)
-    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html，以及装有 LibreOffice 时的 .doc、.wps")
+    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html、.pdf（有文字层的），以及装有 LibreOffice 时的 .doc、.wps")
 
 
 def _read_via_libreoffice(path: Path, display: str) -> Document:
@@ -146,6 +150,7 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
     try:
         doc = read_document(path, display)
         plan.dropped = doc.dropped
+        plan.notes += [Note("PDF" if doc.kind == "pdf" else "原文", n) for n in doc.notes]
         rec = recognize(doc.tables)
         plan.notes += rec.notes
         plan.detected = rec.format

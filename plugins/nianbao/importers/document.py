@@ -60,10 +60,11 @@ class Para:
 @dataclass
 class Document:
     path: str
-    kind: str  # txt | docx | html
+    kind: str  # txt | docx | html | pdf (| doc | wps, converted to docx)
     blocks: list[Para | TableGrid] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # CMS page metadata (索引号, 发布日期 …) if found
     dropped: list[str] = field(default_factory=list)  # artefacts removed while reading, for the notes
+    notes: list[str] = field(default_factory=list)  # what reading changed or could not read (PDF), for the notes
 
     @property
     def paragraphs(self) -> list[Para]:
