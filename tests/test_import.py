@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from nianbao.canonical import report_to_canonical
 from nianbao.cli import main
 from nianbao.importers import plan_import
+from nianbao.importers.pdf import RADICALS
 from nianbao.validate import check_site
 
 from . import corpus
@@ -284,3 +285,20 @@ def test_doc_without_libreoffice_says_what_to_do(site_dir, tmp_path, capsys, mon
     src.write_bytes(b"\xd0\xcf\x11\xe0")
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 1 and "需要 LibreOffice" in out and "另存为 .docx" in out
+
+
+def test_pdf_radical_table_maps_into_unified_ideographs():
+    assert len(RADICALS) == len(set(RADICALS)) > 60
+    for radical, ideograph in RADICALS.items():
+        assert 0x2E80 <= ord(radical) <= 0x2EFF, radical
+        assert 0x3400 <= ord(ideograph) <= 0x9FFF, (radical, ideograph)
+
+
+@pytest.mark.parametrize("content,message", [(b"this is not a pdf", "无法读取 PDF"), (b"%PDF-1.7\n1 0 obj <<", "无法读取 PDF")])
+def test_unreadable_pdf_fails_with_a_message(site_dir, tmp_path, capsys, content, message):
+    src = tmp_path / "r.pdf"
+    src.write_bytes(content)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and message in out, out
+    assert "Traceback" not in out
+    assert not (site_dir / "content").exists()

@@ -2,7 +2,8 @@
 table 3 broken across pages through its stub cell, page numbers in the footer) must import to
 exactly its figures and the same narrative as the HTML it was printed from.
 
-Needs Debian's Chromium to make the PDFs (skipped locally without it, a failure in CI)."""
+Needs Debian's Chromium to make the PDFs: the browser tests' session browser (skipped locally
+without it, a failure in CI)."""
 
 from __future__ import annotations
 
@@ -14,22 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from nianbao.importers import plan_import, write_plan
-from nianbao.importers.pdf import RADICALS
 
-from . import corpus
-from .browser.conftest import ARGS, CHROMIUM, _require_browser
-from .test_import import REGISTRY, TITLE, VARIANTS, imported, reports, run, site_dir, tables_of  # noqa: F401 - site_dir is a fixture
+from .. import corpus
+from ..test_import import REGISTRY, TITLE, VARIANTS, imported, reports, run, site_dir, tables_of  # noqa: F401 - site_dir is a fixture
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium (one Playwright per process: a second one cannot start beside it)."""
+    return browser
 
 
 def _year(fid: str) -> int:
@@ -117,13 +111,6 @@ def test_radicals_are_put_back_and_counted(chromium, site_dir, tmp_path, capsys)
     assert src.read_bytes() == raw  # the source is never touched
 
 
-def test_radical_table_maps_into_unified_ideographs():
-    assert len(RADICALS) == len(set(RADICALS)) > 60
-    for radical, ideograph in RADICALS.items():
-        assert 0x2E80 <= ord(radical) <= 0x2EFF, radical
-        assert 0x3400 <= ord(ideograph) <= 0x9FFF, (radical, ideograph)
-
-
 def _png() -> str:
     from PIL import Image
 
@@ -159,16 +146,6 @@ def test_a_page_that_is_only_an_image_is_named(chromium, site_dir, tmp_path, cap
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0, out
     assert re.search(r"第 \d 页只有图片、没有文字，其内容未能导入", out), out
-
-
-@pytest.mark.parametrize("content,message", [(b"this is not a pdf", "无法读取 PDF"), (b"%PDF-1.7\n1 0 obj <<", "无法读取 PDF")])
-def test_unreadable_pdf_fails_with_a_message(site_dir, tmp_path, capsys, content, message):
-    src = tmp_path / "r.pdf"
-    src.write_bytes(content)
-    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
-    assert code == 1 and message in out, out
-    assert "Traceback" not in out
-    assert not (site_dir / "content").exists()
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
