@@ -201,6 +201,27 @@ def test_text_in_a_number_cell_fails_and_writes_nothing(site_dir, tmp_path, caps
     assert (site_dir / "data/units.yml").read_text(encoding="utf-8") == before
 
 
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_spaced_digits_in_one_cell_fail_instead_of_being_joined(site_dir, tmp_path, capsys, kind):
+    # "1 2" in a cell of its own (the row has all its cells): two glued values or a stray space; read
+    # as 12 it would invent a number
+    report = corpus.with_cells(corpus.base_report("2021", seed=5), {("T3", "granted", "natural_person"): "1 2"})
+    src = corpus.write(report, "2021", kind, tmp_path / f"r.{kind}", TITLE)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1, out
+    assert "“1 2”是用空格隔开的几个数字" in out and "予以公开" in out
+    assert not (site_dir / "data/xinhe").exists() and not (site_dir / "content").exists()
+
+
+def test_digit_groups_with_spaces_are_one_number(site_dir, tmp_path, capsys):
+    report = corpus.with_cells(corpus.base_report("2021", seed=5), {("T2", "admin_license", "decisions"): "1 234"})
+    src = corpus.write(report, "2021", "html", tmp_path / "r.html", TITLE)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024))["T2"]["admin_license"]["decisions"] == 1234
+    assert "“1 234”含空格，已去除" in out
+
+
 def test_document_without_tables_fails(site_dir, tmp_path, capsys):
     src = tmp_path / "r.txt"
     src.write_text(f"{TITLE}\n一、总体情况\n本年度……\n", encoding="utf-8")

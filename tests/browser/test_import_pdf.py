@@ -34,8 +34,8 @@ def _title(fid: str) -> str:
     return TITLE.replace("2024", str(_year(fid)))
 
 
-# glued cells: in a ruled PDF table the glued row shows an empty cell beside the glued one, which is
-# read as what it is (a blank cell, and "0 0" with its space removed), as in .docx
+# glued cells: in a ruled PDF table the glued row shows an empty cell beside the glued one, so the
+# row has all its cells and "0 0" cannot be split by count: the import fails (test below), as .docx
 PDF_VARIANTS = [v for v in VARIANTS if v != "glued"]
 CASES = [(f, v) for f in ("2021", "2019") for v in PDF_VARIANTS]
 
@@ -58,6 +58,16 @@ def test_corpus_pdf_imports_to_the_known_figures(chromium, site_dir, tmp_path, c
     assert re.search(r"已删除：页眉页脚（页码等）\d+ 行：“— 1 —”", out), out
     if variant == "bad_totals":
         assert "错误 T3-3" in out and "错误 T3-2" in out
+
+
+def test_glued_cell_beside_an_empty_one_fails_and_writes_nothing(chromium, site_dir, tmp_path, capsys):
+    changes, layout, _notes = VARIANTS["glued"]
+    report = corpus.with_cells(corpus.base_report("2021", seed=3), changes)
+    src = corpus.write(report, "2021", "pdf", tmp_path / "r.pdf", TITLE, layout, browser=chromium)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1, out
+    assert "是用空格隔开的几个数字" in out
+    assert not (site_dir / "content").exists()
 
 
 def _narrative(root, year: int) -> str:
