@@ -12,6 +12,7 @@ import copy
 import html
 import random
 import unicodedata
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +29,12 @@ NA = ("/", "—", "-", "无", "不适用", "N/A")
 
 
 # ------------------------------------------------------------------------------------ figures
+
+
+def stable_seed(*parts: str) -> int:
+    """A seed from a test's parameters, the same in every run (``hash()`` of a string is not:
+    Python salts it per process, so a failure could not be reproduced)."""
+    return zlib.crc32("/".join(parts).encode("utf-8")) % 1000
 
 
 def base_report(fid: str, seed: int) -> dict:

@@ -76,10 +76,11 @@ def classify(table: TableGrid) -> str | None:
 # ------------------------------------------------------------------------------------ values
 
 
-# digits with a space between them: one number written in groups of three ("1 234"), or two cells'
-# numbers run together ("0 0", "12 3"), which cannot be told apart from one number with a stray space
-_SPACED_DIGITS = re.compile(r"\d\s+[-+]?\d")
-_DIGIT_GROUPS = re.compile(r"[-+]?\d{1,3}(?:\s\d{3})+(?:\.\d+)?\s*(?:万元|元|件|项)?")
+# digits with a space between them on one line: one number written in groups of three ("1 234"), or
+# two cells' numbers run together ("0 0", "12 3"), which cannot be told apart from one number with a
+# stray space. (A line break between digits is a long number wrapped in a narrow cell: joined.)
+_SPACED_DIGITS = re.compile(r"\d[ \t]+[-+]?\d")
+_DIGIT_GROUPS = re.compile(r"[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?\s*(?:万元|元|件|项)?")
 
 
 def read_value(text: str, where: str, notes: list[Note], column_type: str = "count") -> Cell:
