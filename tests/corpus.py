@@ -342,16 +342,24 @@ def to_pdf(report: dict, fid: str, title: str, variant: dict, path: Path, browse
     ``running_header``: a header line on every page; the header rows of table 3 repeated
     on every page it runs onto (``repeat_header``)."""
     body = to_html(report, fid, title, {**variant, "document": True})
+    style = PDF_STYLE + (REPEAT_HEADER if variant.get("repeat_header") else "")
+    print_pdf(browser, f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{style}</style></head><body>{body}</body></html>',
+              path, header=variant.get("running_header"))
+
+
+def print_pdf(browser, document: str, path: Path, header: str | None = None, page_numbers: bool = True) -> Path:
+    """An HTML document printed to ``path`` by Chromium, with ``header`` at the top of every page and
+    page numbers ("— 1 —") at the bottom if asked."""
     page = browser.new_page()
     try:
-        page.set_content(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{PDF_STYLE}{REPEAT_HEADER if variant.get("repeat_header") else ""}</style></head>'
-                         f"<body>{body}</body></html>")
-        header = variant.get("running_header")
-        page.pdf(path=str(path), prefer_css_page_size=True, display_header_footer=True,
+        page.set_content(document)
+        page.pdf(path=str(path), format="A4", prefer_css_page_size=True, display_header_footer=bool(header or page_numbers),
                  header_template=f'<div style="font-size:10pt;width:100%;text-align:center">{html.escape(header)}</div>' if header else "<span></span>",
-                 footer_template='<div style="font-size:12pt;width:100%;text-align:center">— <span class="pageNumber"></span> —</div>')
+                 footer_template='<div style="font-size:12pt;width:100%;text-align:center">— <span class="pageNumber"></span> —</div>'
+                 if page_numbers else "<span></span>")
     finally:
         page.close()
+    return path
 
 
 def write(report: dict, fid: str, kind: str, path: Path, title: str, variant: dict | None = None, browser=None) -> Path:

@@ -129,18 +129,9 @@ def _png() -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def _print(chromium, html: str, path):
-    page = chromium.new_page()
-    try:
-        page.set_content(html)
-        page.pdf(path=str(path), format="A4")
-    finally:
-        page.close()
-    return path
-
-
 def test_scanned_pdf_fails_and_writes_nothing(chromium, site_dir, tmp_path, capsys):
-    src = _print(chromium, f'<!DOCTYPE html><html><body><img src="{_png()}" alt=""></body></html>', tmp_path / "scan.pdf")
+    src = corpus.print_pdf(chromium, f'<!DOCTYPE html><html><body><img src="{_png()}" alt=""></body></html>', tmp_path / "scan.pdf",
+                           page_numbers=False)
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 1
     assert "没有文字" in out and "OCR" in out
@@ -152,7 +143,7 @@ def test_a_page_that_is_only_an_image_is_named(chromium, site_dir, tmp_path, cap
     body = corpus.to_html(report, "2021", TITLE, {"document": True})
     html = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{corpus.PDF_STYLE}</style></head><body>{body}'
             f'<div style="break-before: page"><img src="{_png()}" alt=""></div></body></html>')
-    src = _print(chromium, html, tmp_path / "r.pdf")
+    src = corpus.print_pdf(chromium, html, tmp_path / "r.pdf", page_numbers=False)
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0, out
     assert re.search(r"第 \d 页只有图片、没有文字，其内容未能导入", out), out

@@ -79,6 +79,11 @@ class _Table:
     parts: list[list[_Cell]] = field(default_factory=list)  # one per page it is on
 
 
+def _ideograph(radical: str) -> str:
+    """The ideograph a radical code point stands for (itself if none)."""
+    return RADICALS.get(radical) or unicodedata.normalize("NFKC", radical)
+
+
 class _Radicals:
     """Puts radical code points back to ideographs, counting them for the import's notes."""
 
@@ -91,7 +96,7 @@ class _Radicals:
 
         def fix(m: re.Match) -> str:
             c = m[0]
-            u = RADICALS.get(c) or unicodedata.normalize("NFKC", c)
+            u = _ideograph(c)
             if u != c:
                 self.seen[c] = self.seen.get(c, 0) + 1
             return u
@@ -101,7 +106,7 @@ class _Radicals:
     def note(self) -> str | None:
         if not self.seen:
             return None
-        shown = "、".join(f"{c}→{RADICALS.get(c) or unicodedata.normalize('NFKC', c)}" for c in sorted(self.seen)[:8])
+        shown = "、".join(f"{c}→{_ideograph(c)}" for c in sorted(self.seen)[:8])
         more = "等" if len(self.seen) > 8 else ""
         return (f"PDF 的字体把 {sum(self.seen.values())} 处汉字映射成了形状相同的部首字符（{shown}{more}），"
                 "已换回通用汉字")
@@ -180,11 +185,10 @@ def _drop_repeated_header(first: list, part: list, dropped: list[str], page: int
     return [c for c in part if c.top >= cut - EDGE_TOLERANCE]
 
 
-def _page_cuts(edges: list[dict]) -> list[tuple[float, float, float]]:
+def _page_cuts(v: list[dict], h: list[dict]) -> list[tuple[float, float, float]]:
     """Where a table runs off the page (or onto it from the page before), some PDF writers draw no
-    line at the cut: a line there, (y, x0, x1), closes the cells so the table is still found."""
-    v = [e for e in edges if e["orientation"] == "v"]
-    h = [e for e in edges if e["orientation"] == "h"]
+    line at the cut: a line there, (y, x0, x1), closes the cells so the table is still found.
+    ``v``, ``h``: the page's vertical and horizontal edges."""
     out = []
     if v:
         for y, end in ((min(e["top"] for e in v), "top"), (max(e["bottom"] for e in v), "bottom")):
@@ -242,7 +246,7 @@ def read_pdf(path: Path, display: str) -> Document:
             raise
         except Exception as e:  # noqa: BLE001 - pdfminer's parse errors have no common base; a message, not a traceback
             raise ImportError_(f"无法读取 PDF（文件损坏或使用了不支持的结构）：{type(e).__name__}: {e}") from None
-    if not any(isinstance(i[2], _Line) for i in items) and not any(isinstance(i[2], _Table) for i in items):
+    if not items:
         raise ImportError_("PDF 中没有文字（可能是扫描件或图片）：nianbao 不做文字识别（OCR），请使用原 Word 文件或网页")
     items.sort(key=lambda i: (i[0], i[1]))
     items = _drop_headers_footers(items, heights, doc.dropped)
@@ -272,8 +276,9 @@ def _read_page(n: int, page, items: list, image_pages: list[int], radicals: _Rad
             image_pages.append(n)
         return
     boxes = []
-    h_edges = [e for e in page.edges if e["orientation"] == "h"]
-    cuts = _page_cuts(page.edges)
+    edges = page.edges
+    h_edges = [e for e in edges if e["orientation"] == "h"]
+    cuts = _page_cuts([e for e in edges if e["orientation"] == "v"], h_edges)
     settings = {"explicit_horizontal_lines": [
         {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
         for y, x0, x1 in cuts]}
@@ -307,14 +312,15 @@ def _read_page(n: int, page, items: list, image_pages: list[int], radicals: _Rad
 
 def _drop_headers_footers(items: list, heights: dict[int, float], dropped: list[str]) -> list:
     """Page numbers, and lines repeated at the top or bottom of two or more pages."""
-    band = [(n, it) for n, _top, it in items if isinstance(it, _Line) and _is_header_footer(it, heights[n])]
+    # each line in a page's top or bottom band, with its text less digits (page numbers vary)
+    band = {id(it): _masked(it.text) for n, _top, it in items if isinstance(it, _Line) and _is_header_footer(it, heights[n])}
     pages_of: dict[str, set[int]] = {}
-    for n, it in band:
-        pages_of.setdefault(_masked(it.text), set()).add(n)
+    for n, _top, it in items:
+        if id(it) in band:
+            pages_of.setdefault(band[id(it)], set()).add(n)
     out, removed = [], []
     for n, top, it in items:
-        if isinstance(it, _Line) and _is_header_footer(it, heights[n]) and (
-                PAGE_NUMBER.match(it.text) or len(pages_of.get(_masked(it.text), ())) >= 2):
+        if id(it) in band and (PAGE_NUMBER.match(it.text) or len(pages_of[band[id(it)]]) >= 2):
             removed.append((n, it.text))
             continue
         out.append((n, top, it))
