@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from nianbao.canonical import report_to_canonical
-from nianbao.issues import ERROR, WARNING
+from nianbao.issues import ERROR, INFO, WARNING
 from nianbao.model import CellKind
 from nianbao.normalize import parse_cell
 from nianbao.validate import check_site
@@ -79,6 +79,17 @@ def test_text_that_is_not_a_number(site):
     line = s.set_row(D24, "granted", "[5, 1, 0, 0, 0, 0, 六]")
     [hit] = found(s.check(), "L-VALUE", ERROR)
     assert hit.location.line == line and "六" in hit.message
+
+
+def test_digits_separated_by_a_space_are_not_joined(site):
+    # "1 2" is two numbers run together or a stray space: read as 12 it would invent a value
+    s = site()
+    line = s.set_row(D24, "granted", "[1 2, 1, 0, 0, 0, 0, 1 234]")
+    issues = s.check()
+    [hit] = found(issues, "L-VALUE", ERROR)
+    assert hit.location.line == line and "“1 2”是用空格隔开的几个数字" in hit.message
+    [fmt] = found(issues, "L-FORMAT", INFO)  # "1 234": digits in groups of three, one number
+    assert fmt.location.line == line and "1 234" in fmt.message
 
 
 def test_year_disagreeing_with_file_name(site):
@@ -162,6 +173,10 @@ def test_blank_na_and_zero_stay_distinct(site):
         ("251000元", CellKind.NUMBER, 251000, ["unit"]),
         ("9.63211", CellKind.NUMBER, Decimal("9.63211"), []),
         ("12 件", CellKind.NUMBER, 12, ["spaces", "unit"]),
+        ("1 234", CellKind.NUMBER, 1234, ["spaces"]),
+        ("１\n２", CellKind.NUMBER, 12, ["fullwidth", "spaces"]),  # wrapped in a narrow cell
+        ("1 2", None, None, ["spaced_digits"]),
+        ("1\u30002", None, None, ["fullwidth", "spaced_digits"]),
         ("abc", None, None, []),
     ],
 )

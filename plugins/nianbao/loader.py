@@ -195,6 +195,10 @@ def _cell(node, path, tdef: TableDef, row, col, issues) -> Cell | None:
         return None
     where = loc(path, node)
     pc = parse_cell(scalar_text(node))
+    if "spaced_digits" in pc.notes:
+        issues.append(Issue("L-VALUE", ERROR, f"{label}的值“{node.value}”是用空格隔开的几个数字，无法确定取值"
+                            "（可能是两个数粘在一起，或数字中多了空格）：请改为一个数字", where))
+        return None
     if pc.kind is None:
         issues.append(
             Issue(

@@ -30,10 +30,17 @@ NOTE_LABELS = {
     "na_mark": "不适用标记",
     "spaces": "含空格，已去除",
     "blank": "空白单元格",
+    "spaced_digits": "是用空格隔开的几个数字，无法确定取值",
 }
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# digits with a space between them on one line: one number written in groups of three ("1 234"), or
+# two cells' numbers run together ("0 0", "12 3"), which cannot be told apart from one number with a
+# stray space, so the cell is not read. (A line break between digits is a long number wrapped in a
+# narrow cell: joined.)
+_SPACED_DIGITS = re.compile(r"\d[^\S\n]+[-+]?\d")
+_DIGIT_GROUPS = re.compile(r"[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?\s*(?:" + "|".join(UNITS) + ")?")
 
 
 @dataclass
@@ -56,7 +63,7 @@ def parse_cell(text: str | None) -> ParsedCell:
     if text.isascii() and text.isdigit():  # the common case: a plain count
         return ParsedCell(CellKind.NUMBER, int(text))
     raw = text
-    s = text.strip().replace("\u00a0", "").replace("\u3000", "")
+    s = text.strip()
     if not s:
         return ParsedCell(CellKind.BLANK, raw=raw or None, notes=["blank"] if raw else [])
     if s in NA_MARKS:
@@ -69,6 +76,8 @@ def parse_cell(text: str | None) -> ParsedCell:
         if n in NA_MARKS:
             return ParsedCell(CellKind.NA, raw=s, notes=notes + ["na_mark"])
     if re.search(r"\s", n):
+        if _SPACED_DIGITS.search(n) and not _DIGIT_GROUPS.fullmatch(n):
+            return ParsedCell(None, raw=raw, notes=notes + ["spaced_digits"])
         n = re.sub(r"\s+", "", n)
         notes.append("spaces")
     unit = None

@@ -10,7 +10,6 @@ checked and every cell that had to be interpreted becomes a note.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..formats import get_format
@@ -76,19 +75,11 @@ def classify(table: TableGrid) -> str | None:
 # ------------------------------------------------------------------------------------ values
 
 
-# digits with a space between them on one line: one number written in groups of three ("1 234"), or
-# two cells' numbers run together ("0 0", "12 3"), which cannot be told apart from one number with a
-# stray space. (A line break between digits is a long number wrapped in a narrow cell: joined.)
-_SPACED_DIGITS = re.compile(r"\d[ \t]+[-+]?\d")
-_DIGIT_GROUPS = re.compile(r"[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?\s*(?:万元|元|件|项)?")
-
-
 def read_value(text: str, where: str, notes: list[Note], column_type: str = "count") -> Cell:
-    plain = unicodedata.normalize("NFKC", text).strip()
-    if _SPACED_DIGITS.search(plain) and not _DIGIT_GROUPS.fullmatch(plain):
+    pc = parse_cell(text)
+    if "spaced_digits" in pc.notes:
         raise ImportError_(f"{where}的内容“{text.strip()}”是用空格隔开的几个数字，无法确定取值（可能是两个单元格粘连，"
                            "或数字中多了空格）：请对照原表改正后重试")
-    pc = parse_cell(text)
     if pc.kind is None:
         raise ImportError_(f"{where}的内容“{text.strip()}”不是数字，无法导入（请改为数字、空白或“/”后重试）")
     for note in pc.notes:
