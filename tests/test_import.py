@@ -326,3 +326,74 @@ def test_unreadable_pdf_fails_with_a_message(site_dir, tmp_path, capsys, content
     assert code == 1 and message in out, out
     assert "Traceback" not in out
     assert not (site_dir / "content").exists()
+
+
+# ------------------------------------------------------------------------------------ a row cut by a page break
+
+
+def _row(top: float, bottom: float, texts: list[str], xs=(0, 60, 90, 120)) -> list:
+    from nianbao.importers.pdf import _Cell
+
+    return [_Cell(x0, top, x1, bottom, t) for x0, x1, t in zip(xs, xs[1:], texts)]
+
+
+def _joined_rows(page1: list, page2: list) -> tuple[list[list[str]], list[str]]:
+    """Two pages' parts of a ruled table, through the PDF reader's joining: the texts of the grid's
+    rows that begin cells (a joined cell spans the row its rest was on, which begins no cell)."""
+    from nianbao.importers.pdf import _grid, _join_continued_tables, _Table
+
+    items = [(1, 0.0, _Table(1, 0.0, 0.0, 120.0, [page1])), (2, 0.0, _Table(2, 0.0, 0.0, 120.0, [page2]))]
+    dropped: list[str] = []
+    notes: list[str] = []
+    [(_n, _top, table)] = _join_continued_tables(items, dropped, notes)
+    return [[c.text for c in row] for row in _grid(table, "").rows() if row], notes
+
+
+def test_pdf_row_cut_by_a_ruled_page_break_is_one_row():
+    # Word and LibreOffice draw a line at the cut: the rest of "2.其" looks like a row of its own
+    rows, notes = _joined_rows(_row(0, 20, ["1.本机关", "1", "2"]) + _row(20, 700, ["2.其", "0", "3"]),
+                               _row(50, 80, ["他法律行政法规禁止公开", "", ""]) + _row(80, 100, ["3.危及“三安全一稳定”", "4", "5"]))
+    assert rows == [["1.本机关", "1", "2"], ["2.其\n他法律行政法规禁止公开", "0", "3"], ["3.危及“三安全一稳定”", "4", "5"]]
+    assert notes == ["第 2 页：表格中被分页截断的一行（“2.其”接“他法律行政法规禁止公开”）合为一行"]
+
+
+@pytest.mark.parametrize("first", [
+    ["3.危及“三安全一稳定”", "", ""],  # a row label's numbering: a row of its own (blank values)
+    ["规范性文件", "0", "1"],  # values: a row of its own
+    ["规范性文件", "/", "—"],  # not-applicable marks are values too
+])
+def test_pdf_row_at_the_top_of_a_page_is_kept_when_it_is_a_row_of_its_own(first):
+    rows, notes = _joined_rows(_row(0, 20, ["2.其他", "0", "3"]), _row(50, 80, first))
+    assert rows == [["2.其他", "0", "3"], first] and notes == []
+
+
+def test_pdf_header_cut_above_its_sub_headers_is_one_header():
+    # table 4: the 行政复议 headers (two rows tall) cut by the page break, whose line is also the
+    # line between 未经复议直接起诉 and its sub-headers, which begin a row of their own
+    xs = (0, 30, 60, 120)
+    page1 = _row(0, 20, ["行政复议", "行政诉讼"], (0, 60, 120)) + _row(20, 700, ["结", "总", "未经复议直接起诉"], xs)
+    page2 = (_row(50, 90, ["果维持", "计"], xs[:3]) + _row(50, 90, ["结果维持", "总计"], (60, 90, 120))
+             + _row(90, 100, ["1", "2", "3", "4"], (0, 30, 60, 90, 120)))
+    rows, notes = _joined_rows(page1, page2)
+    assert rows == [["行政复议", "行政诉讼"], ["结\n果维持", "总\n计", "未经复议直接起诉"], ["结果维持", "总计"], ["1", "2", "3", "4"]]
+    assert len(notes) == 1
+
+
+def test_pdf_rows_with_other_columns_at_the_cut_are_not_joined():
+    rows, notes = _joined_rows(_row(0, 20, ["第二十条第（一）项"], (0, 120)), _row(50, 80, ["信息内容", "本年制发件数", "现行有效件数"]))
+    assert rows == [["第二十条第（一）项"], ["信息内容", "本年制发件数", "现行有效件数"]] and notes == []
+
+
+def test_libreoffice_that_hangs_fails_with_a_message(site_dir, tmp_path, capsys, monkeypatch):
+    import shutil as sh
+    import subprocess as sp
+
+    def hang(cmd, **kw):
+        raise sp.TimeoutExpired(cmd, kw.get("timeout"))
+
+    monkeypatch.setattr(sh, "which", lambda name: "/usr/bin/soffice")
+    monkeypatch.setattr(sp, "run", hang)
+    src = tmp_path / "r.doc"
+    src.write_bytes(b"\xd0\xcf\x11\xe0")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "超过 3 分钟仍未完成" in out and "另存为 .docx" in out, out

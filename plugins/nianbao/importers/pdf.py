@@ -185,6 +185,48 @@ def _drop_repeated_header(first: list, part: list, dropped: list[str], page: int
     return [c for c in part if c.top >= cut - EDGE_TOLERANCE]
 
 
+# how a row's label begins ("1.", "（三）", "四、"): the start of a row, never the rest of a cut one
+_ROW_MARK = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.．、])")
+
+
+def _join_cut_row(prev: list[_Cell], part: list[_Cell], page: int, notes: list[str]) -> None:
+    """Word and LibreOffice draw a line where the page break cuts a row, so the rest of the row,
+    at the top of the next page, looks like a row of its own ("他法律行政法规禁止公开" under
+    "2.其"). A cell at the top of the page is the rest of the cell above it when the two have the
+    same columns and its text can only be the rest of that cell's text: the cell above has text,
+    and this one is neither a value (a number, "/" …: a cut row's values stand at its top, on the
+    page before) nor begins with the numbering of a row label ("1.", "（三）"). Every cell at the top
+    with the same columns as one above must be such a rest (or empty), and one at least must have
+    text; a cell under a wider one (a column header's sub-headers) begins a row of its own. The
+    cells are marked open at the cut, so that :func:`_grid` makes them one. (A row that begins the
+    page with neither numbering nor values would be taken for the rest of the row above; its label
+    joined to the one above is then not recognised, and the import fails and says which row.)"""
+    from ..normalize import parse_cell
+
+    if not prev or not part or any(c.open_top for c in part):
+        return
+    bottom, top = max(c.bottom for c in prev), min(c.top for c in part)
+    above = [c for c in prev if abs(c.bottom - bottom) <= EDGE_TOLERANCE]
+    below = [c for c in part if abs(c.top - top) <= EDGE_TOLERANCE]
+    pairs = []
+    for b in below:
+        a = next((a for a in above if abs(a.x0 - b.x0) <= EDGE_TOLERANCE and abs(a.x1 - b.x1) <= EDGE_TOLERANCE), None)
+        if a is not None:
+            pairs.append((a, b))
+        elif not any(a.x0 - EDGE_TOLERANCE <= b.x0 and b.x1 <= a.x1 + EDGE_TOLERANCE for a in above):
+            return  # the columns at the cut differ: not one row cut in two
+    rest = [(a, b) for a, b in pairs if b.text]
+    if not rest:
+        return
+    for a, b in rest:
+        if not a.text or _ROW_MARK.match(b.text) or parse_cell(b.text).kind is not None:
+            return
+    for a, b in pairs:
+        a.open_bottom = b.open_top = True
+    a, b = rest[-1]
+    notes.append(f"第 {page} 页：表格中被分页截断的一行（“{a.text.splitlines()[-1]}”接“{b.text.splitlines()[0]}”）合为一行")
+
+
 def _page_cuts(v: list[dict], h: list[dict]) -> list[tuple[float, float, float]]:
     """Where a table runs off the page (or onto it from the page before), some PDF writers draw no
     line at the cut: a line there, (y, x0, x1), closes the cells so the table is still found.
@@ -250,7 +292,7 @@ def read_pdf(path: Path, display: str) -> Document:
         raise ImportError_("PDF 中没有文字（可能是扫描件或图片）：nianbao 不做文字识别（OCR），请使用原 Word 文件或网页")
     items.sort(key=lambda i: (i[0], i[1]))
     items = _drop_headers_footers(items, heights, doc.dropped)
-    items = _join_continued_tables(items, doc.dropped)
+    items = _join_continued_tables(items, doc.dropped, doc.notes)
     _to_blocks(items, doc)
     note = radicals.note()
     if note:
@@ -330,7 +372,7 @@ def _drop_headers_footers(items: list, heights: dict[int, float], dropped: list[
     return out
 
 
-def _join_continued_tables(items: list, dropped: list[str]) -> list:
+def _join_continued_tables(items: list, dropped: list[str], notes: list[str]) -> list:
     """A table that ends its page, followed by a table of the same width that begins the next page
     (a "续表" line between them allowed), is one table."""
     out: list = []
@@ -347,7 +389,9 @@ def _join_continued_tables(items: list, dropped: list[str]) -> list:
                 for _b in between:
                     dropped.append(f"第 {n} 页：删除了“{_b[2].text}”标记")
                 del out[prev_i + 1:]
-                prev.parts.append(_drop_repeated_header(prev.parts[0], it.parts[0], dropped, n))
+                part = _drop_repeated_header(prev.parts[0], it.parts[0], dropped, n)
+                _join_cut_row(prev.parts[-1], part, n, notes)
+                prev.parts.append(part)
                 continue
         out.append((n, top, it))
     return out
