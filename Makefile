@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: serve build validate test browser clean
+.PHONY: serve build validate test test-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,10 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(VENV)/bin/nianbao validate
 
-browser:
-	scripts/install-browser
+test-tools:
+	scripts/install-test-tools
 
-test: $(STAMP) browser
+test: $(STAMP) test-tools
 	$(PY) -m pytest
 
 clean:

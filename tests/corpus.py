@@ -11,6 +11,9 @@ from __future__ import annotations
 import copy
 import html
 import random
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zlib
 from decimal import Decimal
@@ -360,6 +363,22 @@ def print_pdf(browser, document: str, path: Path, header: str | None = None, pag
     finally:
         page.close()
     return path
+
+
+def office_convert(sources: list[Path], fmt: str, outdir: Path) -> list[Path]:
+    """``sources`` converted by LibreOffice (one process for all) to ``fmt`` ("doc": Word 97,
+    "pdf": LibreOffice's PDF export, the way an office suite prints a report) in ``outdir``."""
+    office = shutil.which("soffice")
+    assert office, "LibreOffice (soffice) is not installed"
+    filters = {"doc": "doc:MS Word 97", "pdf": "pdf:writer_pdf_Export"}
+    with tempfile.TemporaryDirectory() as profile:
+        p = subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                            "--convert-to", filters[fmt], "--outdir", str(outdir), *map(str, sources)],
+                           capture_output=True, text=True, timeout=600)
+    out = [outdir / f"{s.stem}.{fmt}" for s in sources]
+    missing = [o.name for o in out if not o.exists()]
+    assert p.returncode == 0 and not missing, (missing, p.stdout, p.stderr)
+    return out
 
 
 def write(report: dict, fid: str, kind: str, path: Path, title: str, variant: dict | None = None, browser=None) -> Path:

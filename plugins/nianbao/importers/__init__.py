@@ -69,7 +69,12 @@ def read_document(path: Path, display: str) -> Document:
 
 
 def _read_via_libreoffice(path: Path, display: str) -> Document:
-    """.doc / .wps: converted to .docx by LibreOffice's converter when it is installed."""
+    """.doc / .wps: converted to .docx by LibreOffice's converter when it is installed.
+
+    LibreOffice runs with a profile of its own in a temporary folder: with the user's profile, a
+    LibreOffice already open (or another conversion) would take the job and the command would end
+    without a file, and a CI machine's home may not be writable. It picks the import filter by the
+    file's content, so a .wps that is a Word 97 file inside (as WPS Office writes it) reads as one."""
     import shutil
     import subprocess
     import tempfile
@@ -78,14 +83,21 @@ def _read_via_libreoffice(path: Path, display: str) -> Document:
     if office is None:
         raise ImportError_(f"{path.suffix} 文件需要 LibreOffice 转换（未安装）：请安装 LibreOffice，或在 Word/WPS 中另存为 .docx")
     with tempfile.TemporaryDirectory() as tmp:
-        p = subprocess.run([office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)], capture_output=True, timeout=120)
+        profile = Path(tmp, "profile").as_uri()
+        cmd = [office, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "docx",
+               "--outdir", tmp, str(path.resolve())]
+        try:
+            p = subprocess.run(cmd, capture_output=True, timeout=180)
+        except subprocess.TimeoutExpired:
+            raise ImportError_(f"LibreOffice 转换 {path.name} 超过 3 分钟仍未完成：请在 Word/WPS 中另存为 .docx 后导入") from None
         out = Path(tmp) / (path.stem + ".docx")
         if p.returncode != 0 or not out.exists():
-            raise ImportError_(f"LibreOffice 无法转换 {path.name}：{p.stderr.decode(errors='replace').strip()[:200]}")
+            said = [ln.strip() for ln in (p.stderr + p.stdout).decode(errors="replace").splitlines() if ln.startswith("Error")]
+            raise ImportError_(f"LibreOffice 无法打开 {path.name}（文件损坏，或不是 Word/WPS 文档）" + (f"：{said[0][:200]}" if said else ""))
         from .docx import read_docx
 
         doc = read_docx(out, display)
-    doc.kind = path.suffix.lstrip(".")
+    doc.kind = path.suffix.lstrip(".").lower()
     return doc
 
 
