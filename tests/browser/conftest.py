@@ -83,14 +83,16 @@ def sample_url(tmp_path_factory, browser):
 
 @pytest.fixture
 def page_of(browser):
-    """A fresh page that records every request it makes."""
+    """A fresh page that records every request it makes, and the responses that were errors."""
     opened = []
 
     def make(**kwargs):
         ctx = browser.new_context(**kwargs)
         pg = ctx.new_page()
         pg.requests = []  # type: ignore[attr-defined]
+        pg.failed = []  # type: ignore[attr-defined]  # (status, url) of responses that were errors
         pg.on("request", lambda r: pg.requests.append(r.url))
+        pg.on("response", lambda r: r.status >= 400 and pg.failed.append((r.status, r.url)))
         opened.append(ctx)
         return pg
 

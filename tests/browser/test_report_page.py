@@ -85,8 +85,10 @@ def test_print_shows_the_document_not_the_portal(page_of, repo_url):
 
 def test_every_request_goes_to_the_local_server(page_of, repo_url):
     pg = page_of(viewport={"width": 1280, "height": 900})
-    for path in ("/", "/units/", "/yiyuan/", "/dazhangzhuang/", REPORT):
+    for path in ("/", "/units/", "/yiyuan/", "/dazhangzhuang/", REPORT, "/years/2024/", "/rollup/yiyuan/2024/", "/status/", "/data/",
+                 "/search/?q=" + "政府信息"):
         pg.goto(repo_url + path)
         pg.wait_for_load_state("networkidle")
     hosts = {urlparse(u).netloc for u in pg.requests if not u.startswith("data:")}
     assert hosts == {urlparse(repo_url).netloc}
+    assert pg.failed == []  # and nothing asked for is missing (a 404 is a broken page to a reader and noise in the logs)

@@ -419,8 +419,6 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             report = site.reports[(spec.unit, spec.year)]
             licence = (self.config.export_licence or P.DEFAULT_LICENCE) if self.config.export_enabled else None
             md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud, stash, downloads=licence)
-            if licence is not None:
-                page.meta["nianbao_alternate"] = f"{link(P.HOME_URI)}data/reports/{report.unit}/{report.year}.json"
         elif spec.kind == "unit":
             md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud, stash)
         elif spec.kind == "units":
