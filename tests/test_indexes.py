@@ -201,6 +201,7 @@ def test_unit_page_trend_and_chart(sample_built):
 def test_status_matrix(sample_built):
     d = doc(sample_built, "status")
     table = d.get_element_by_id("nb-status")
+    assert text(d.get_element_by_id("nb-status-cap")) == f"各单位年报发布情况（{YEARS[0]}—{YEARS[-1]}年度）"
     states = {}
     for tr in table.find("tbody").findall("tr"):
         unit = text(tr.find("th"))

@@ -349,6 +349,14 @@ def test_fixture_year_on_year_figures(basic_built):
     assert years == ["2019年", "2020年", "2023年", "2024年"]
 
 
+def test_year_page_links_the_other_years_only_when_there_are_any(basic_built, repo_built):
+    doc = lxml_html.fromstring(page(basic_built, "years/2024"))
+    [nav] = doc.find_class("nb-years")
+    assert [text(li) for li in nav.iter("li")] == ["2019年度", "2020年度", "2023年度", "2024年度"]
+    assert [a.get("href") for a in nav.iter("a")] == ["../2019/", "../2020/", "../2023/"]
+    assert not lxml_html.fromstring(page(repo_built, "years/2024")).find_class("nb-years")  # 2024 alone: nothing to switch to
+
+
 def test_report_page_size_does_not_grow_with_the_number_of_reports(tmp_path, basic_built):
     before = page(basic_built, "demo/2024")
     work = tmp_path / "more"
@@ -427,6 +435,7 @@ def test_repo_index_pages(repo_built):
     # one report: the roll-up's official T3 equals the seed's figures
     check_table(tables(page(repo_built, "rollup/yiyuan/2024"))["rt3"], t3_layout("2021"), range(3, 28), range(3, 10), seed_t3)
     status = lxml_html.fromstring(page(repo_built, "status"))
+    assert text(status.get_element_by_id("nb-status-cap")) == "各单位年报发布情况（2024年度）"  # one year, not "2024—2024"
     cells = {text(tr.find("th")): tr.find("td").get("class") for tr in status.get_element_by_id("nb-status").find("tbody")}
     assert cells.pop("大张庄镇") == "nb-st nb-st--published"
     assert cells.pop("沂源县") == "nb-st nb-st--missing"

@@ -92,6 +92,24 @@ def test_year_filter_narrows_results(page_of, portal):
     screenshot(pg, "search-filtered")
 
 
+def test_filters_look_like_pagefind_not_like_material_admonitions(page_of, portal):
+    # Pagefind's filter groups are <details> in a <fieldset>: inside Material's content, its
+    # admonition styles (frame, tinted summary, pencil icon) and the browser's grooved frame must not apply
+    base, _ = portal
+    pg = page_of(viewport={"width": 1280, "height": 900})
+    pg.goto(base + "/search/")
+    results(pg, "政务公开")
+    look = pg.evaluate("""(() => {
+        const css = (sel, pseudo) => getComputedStyle(document.querySelector(sel), pseudo || null);
+        const d = css('details.pagefind-ui__filter-block'), s = css('summary.pagefind-ui__filter-name');
+        return {panel: css('fieldset.pagefind-ui__filter-panel').borderTopWidth, top: d.borderTopWidth, left: d.borderLeftWidth,
+                shadow: d.boxShadow, summary: s.backgroundColor, icon: css('summary.pagefind-ui__filter-name', '::before').content,
+                chevron: css('summary.pagefind-ui__filter-name', '::after').maskImage};
+    })()""")
+    assert look == {"panel": "0px", "top": "0px", "left": "0px", "shadow": "none", "summary": "rgba(0, 0, 0, 0)",
+                    "icon": "none", "chevron": "none"}, look
+
+
 def test_keyboard_only_reaches_a_result(page_of, portal):
     base, _ = portal
     pg = page_of(viewport={"width": 1280, "height": 900})
