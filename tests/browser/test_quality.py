@@ -76,12 +76,14 @@ def test_phone_width_and_200_percent_zoom(page_of, sample_url, name):
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_screenshots_and_local_requests_only(page_of, sample_url, name):
-    hosts = set()
+    hosts, failed = set(), []
     for width, label in ((1280, "desktop"), (390, "phone")):
         pg = open_page(page_of, sample_url, PAGES[name], viewport={"width": width, "height": 900})
         screenshot(pg, f"{name}-{label}")
         hosts |= {urlparse(u).netloc for u in pg.requests if not u.startswith(("data:", "blob:"))}
+        failed += pg.failed
     assert hosts == {urlparse(sample_url).netloc}
+    assert failed == []  # nothing the page asks for is missing
 
 
 def tab_until(pg, predicate_js: str, limit: int = 200) -> bool:
