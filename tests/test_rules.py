@@ -258,3 +258,65 @@ def test_sanitize_keeps_markdown_output_and_drops_the_rest():
     assert '<h2 id="一总体情况">' in out and "<span>红</span>" in out and 'href="https://example.gov.cn/"' in out
     assert "script" not in out and "onclick" not in out and "javascript" not in out and "style" not in out
     assert "<p>nianbaoblock0x</p>" in out  # nianbao's own blocks are restored after sanitising
+
+
+# ------------------------------------------------------------------------------------ T3-8 / T4-6: text against tables
+
+N24 = "content/demo/2024.md"
+SAYS = "2024年，示例镇扎实推进政务公开工作。"  # the first sentence of 一、总体情况 in the fixture
+
+
+def test_text_quoting_the_tables_right_is_not_flagged(site):
+    # the fixture's 2024 figures: 14 new, 1 carried in, 6 granted, 1 partial, 1 denied, 4 unable,
+    # 1 not processed, 1 other, 1 carried out; 行政复议 2, 行政诉讼 1 (+ 0 after review)
+    s = site()
+    s.edit(N24, SAYS, SAYS + "全年共收到政府信息公开申请十四件，上年结转1件；予以公开6件，部分公开1件，不予公开1件，"
+           "无法提供4件，不予处理1件，其他处理1件，结转下年度继续办理1件。被申请行政复议2件，提起行政诉讼1件。"
+           "去年收到申请20件，较上年增加3件；部分予以公开2件。共受理政府信息公开申请15件。"  # 15: new and carried in
+           "申请人对答复满意，未申请行政复议。无行政复议纠错情况。")
+    issues = s.check()
+    assert not found(issues, "T3-8") and not found(issues, "T4-6")
+
+
+@pytest.mark.parametrize("text,quoted,label,table", [
+    ("全年共收到政府信息公开申请16件", "收到政府信息公开申请16件", "一、本年新收政府信息公开申请数量", 14),
+    ("本年度未收到政府信息公开申请", "本年度未收到政府信息公开申请", "一、本年新收政府信息公开申请数量", 14),
+    ("其中无法提供3件", "无法提供3件", "（四）无法提供", 4),
+    ("不予公开两件", "不予公开两件", "（三）不予公开", 1),
+    ("结转下年度继续办理2件", "结转下年度继续办理2件", "四、结转下年度继续办理", 1),
+])
+def test_t3_8_text_disagreeing_with_table_3(site, text, quoted, label, table):
+    s = site()
+    line = s.edit(N24, SAYS, SAYS + text + "。")
+    [hit] = found(s.check(), "T3-8", WARNING)
+    assert hit.file == N24 and hit.location.line == line
+    assert hit.message == f"正文“{quoted}”与表三不一致：表三“{label}”总计为 {table} 件"
+
+
+def test_t4_6_text_disagreeing_with_table_4(site):
+    s = site()
+    line = s.edit(N24, SAYS, SAYS + "本年度被申请行政复议3件，行政诉讼1件。")
+    [hit] = found(s.check(), "T4-6", WARNING)
+    assert hit.location.line == line and "行政复议3件" in hit.message and "表四行政复议总计为 2 件" in hit.message
+
+
+def test_t4_6_none_said_but_the_table_has_some(site):
+    s = site()
+    s.edit(N24, SAYS, SAYS + "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。无行政复议纠错情况。")
+    hits = found(s.check(), "T4-6", WARNING)
+    assert sorted(h.message.split("：")[-1] for h in hits) == ["表四行政复议总计为 2 件", "表四行政诉讼两类起诉总计之和为 1 件"]
+
+
+def test_text_against_blank_cells_is_not_compared(site):
+    s = site()
+    s.set_row(D24, "new_received", "[10, 2, 0, 1, 0, 1, ~]")
+    s.edit(N24, SAYS, SAYS + "全年共收到政府信息公开申请15件。")
+    assert not found(s.check(), "T3-8")
+
+
+def test_t3_8_reads_the_seed_report(repo_site):
+    # the seed says "共收到1件次的依申请公开政府信息申请" and its table 3 says 1
+    assert not found(repo_site.check(), "T3-8")
+    line = repo_site.edit("content/dazhangzhuang/2024.md", "共收到1件次", "共收到2件次")
+    [hit] = found(repo_site.check(), "T3-8", WARNING)
+    assert hit.location.line == line and "收到2件次" in hit.message and "总计为 1 件" in hit.message

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -439,6 +440,25 @@ def parse_narrative(text: str, path: str) -> Narrative:
     if current:
         sections.append(Section(current[0], current[1], "\n".join(current[3]).strip("\n"), current[2]))
     return Narrative(path, "\n".join(preamble).strip("\n"), tuple(sections), text)
+
+
+def narrative_lines(text: str) -> Iterator[tuple[int, str | None, str]]:
+    """The lines of a narrative file's text (not its headings, code blocks or front matter) with
+    their line numbers and the part they are in (一 … 六, None for the preamble), as
+    :func:`parse_narrative` reads them: for checks that quote a line."""
+    body, offset = split_front_matter(text)
+    ordinal: str | None = None
+    in_fence = False
+    for i, line in enumerate(body.splitlines(), start=offset + 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        m = None if in_fence else _HEADING.match(line)
+        s = _SECTION.match(m[2]) if m else None
+        if s:
+            ordinal = s[1]
+        elif not in_fence and not m:
+            yield i, ordinal, line
 
 
 def load_narrative(fs_path: Path, path: str) -> tuple[Narrative | None, list[Issue]]:

@@ -106,4 +106,4 @@ def is_integer(v: Number) -> bool:
 
 
 # importing the modules registers their rules
-from . import content, meta, registry, t2, t3, t4  # noqa: E402,F401
+from . import content, meta, registry, t2, t3, t4, text  # noqa: E402,F401
