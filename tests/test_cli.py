@@ -107,6 +107,16 @@ def test_new_scaffolds_every_row_and_the_official_headings(capsys, site):
     assert code == 0 and items and all(i["severity"] == "info" for i in items)
 
 
+def test_new_says_what_the_previous_year_carried_over(capsys, site):
+    s = site()
+    assert run(capsys, "new", "demo", "2025", "--root", str(s.root))[0] == 0
+    head = s.read("data/demo/2025.yml").split("unit:")[0]
+    # 2024's 结转下年度继续办理 row, as a comment (values would fail T3-1 while the rest is blank)
+    assert "# 2024 年报表三“四、结转下年度继续办理”为 [1, 0, 0, 0, 0, 0, 1]" in head and "T3-6" in head
+    assert run(capsys, "new", "demo", "2022", "--root", str(s.root))[0] == 0  # no 2021 report: nothing to say
+    assert "结转下年度" not in s.read("data/demo/2022.yml").split("unit:")[0]
+
+
 def test_new_refuses_to_overwrite(capsys, site):
     s = site()
     before = s.read("data/demo/2024.yml")

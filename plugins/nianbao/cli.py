@@ -83,11 +83,32 @@ def cmd_new(args) -> int:
         raise CliError("文件已存在，未改动（加 --force 覆盖）：" + "、".join(str(p.relative_to(root)) for p in existing))
     dpath.parent.mkdir(parents=True, exist_ok=True)
     cpath.parent.mkdir(parents=True, exist_ok=True)
-    dpath.write_text(render_data_file(unit, args.unit, args.year, fmt), encoding="utf-8")
+    note = _carried_note(root, args)
+    dpath.write_text(render_data_file(unit, args.unit, args.year, fmt, header_note=note), encoding="utf-8")
     title = f"{unit.full_name}{args.year}年政府信息公开工作年度报告"
     cpath.write_text(render_narrative_skeleton(fmt, title, args.year), encoding="utf-8")
     print(f"已创建 {dpath.relative_to(root)} 和 {cpath.relative_to(root)}（{fmt.id} 年格式）")
     return 0
+
+
+def _carried_note(root: Path, args) -> str | None:
+    """What the previous year's report carried over (T3 结转下年度继续办理), for the new file's
+    header: this year's 上年结转 must equal it (T3-6). A comment, not values: a file of blanks
+    passes the checks, and one row filled in while the rest is blank would not."""
+    from .datafile import cell_text
+    from .loader import load_report
+
+    prev = data_path(root, args.unit, args.year - 1, args.data_dir)
+    if not prev.exists():
+        return None
+    report, _ = load_report(prev, f"{args.data_dir}/{args.unit}/{args.year - 1}.yml", args.unit, args.year - 1)
+    t3 = report.tables.get("T3") if report else None
+    cells = t3.rows.get("carried_out") if t3 else None
+    if not cells:
+        return None
+    values = ", ".join(cell_text(c) for c in cells.values())
+    return (f"{args.year - 1} 年报表三“四、结转下年度继续办理”为 [{values}]：\n"
+            f"本年表三 carried_in（二、上年结转政府信息公开申请数量）应与之相同（核验 T3-6）。")
 
 
 def cmd_show(args) -> int:
