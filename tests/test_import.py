@@ -397,3 +397,31 @@ def test_libreoffice_that_hangs_fails_with_a_message(site_dir, tmp_path, capsys,
     src.write_bytes(b"\xd0\xcf\x11\xe0")
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 1 and "超过 3 分钟仍未完成" in out and "另存为 .docx" in out, out
+
+
+# a 1×1 PNG
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201"
+                    "aa2b5b0f0000000049454e44ae426082")
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_tables_pasted_as_pictures_are_named_in_the_message(site_dir, tmp_path, capsys, kind):
+    # spec §9.2: tables published as images; nianbao does no OCR, and says why nothing was found
+    src = tmp_path / f"r.{kind}"
+    if kind == "html":
+        src.write_text(f"<html><body><h1>{TITLE}</h1><p>一、总体情况</p><p>正文。</p><p>二、主动公开政府信息情况</p>"
+                       '<p><img src="t2.png"></p><p>三、收到和处理政府信息公开申请情况</p><p><img src="t3.jpg"></p></body></html>',
+                       encoding="utf-8")
+    else:
+        import docx
+
+        (tmp_path / "t.png").write_bytes(PNG)
+        d = docx.Document()
+        for text in (TITLE, "一、总体情况", "正文。", "二、主动公开政府信息情况"):
+            d.add_paragraph(text)
+        d.add_picture(str(tmp_path / "t.png"))
+        d.save(str(src))
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "没有找到表格，只有图片" in out and "不做文字识别" in out, out
+    assert ("t2.png、t3.jpg" if kind == "html" else "第 5 段的图片") in out
+    assert not (site_dir / "content").exists()

@@ -163,6 +163,10 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
         doc = read_document(path, display)
         plan.dropped = doc.dropped
         plan.notes += [Note("PDF" if doc.kind == "pdf" else "原文", n) for n in doc.notes]
+        if not doc.tables and doc.images:
+            shown = "、".join(doc.images[:3]) + (f" 等 {len(doc.images)} 张" if len(doc.images) > 3 else "")
+            raise ImportError_(f"没有找到表格，只有图片（{shown}）：统计表可能是贴成图片的，nianbao 不做文字识别（OCR），"
+                               "无法读取其中的数字。请使用原 Word 文件，或用 nianbao new 新建数据文件后照原表填写")
         rec = recognize(doc.tables)
         plan.notes += rec.notes
         plan.detected = rec.format

@@ -65,6 +65,7 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # CMS page metadata (索引号, 发布日期 …) if found
     dropped: list[str] = field(default_factory=list)  # artefacts removed while reading, for the notes
     notes: list[str] = field(default_factory=list)  # what reading changed or could not read (PDF), for the notes
+    images: list[str] = field(default_factory=list)  # the pictures in the text (a table pasted as a picture cannot be read)
 
     @property
     def paragraphs(self) -> list[Para]:

@@ -80,6 +80,8 @@ def read_docx(path: Path, display: str) -> Document:
         doc.dropped.append("删除了域代码：" + "、".join(sorted({i.strip() for i in instr})))
     for child in body:
         if child.tag == W + "p":
+            for _pic in child.iter(W + "drawing", W + "pict"):
+                doc.images.append(f"第 {len(doc.paragraphs) + 1} 段的图片")
             text = strip_artefacts(_text(child), doc.dropped, f"第 {len(doc.paragraphs) + 1} 段")
             if text.strip():
                 doc.blocks.append(Para(text.strip(), _heading_level(child)))

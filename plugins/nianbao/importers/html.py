@@ -105,6 +105,8 @@ def read_html(path: Path, display: str) -> Document:
                 continue
             doc.blocks.append(_table(el, f"第 {len(doc.tables) + 1} 张表"))
             continue
+        if el.tag == "img":
+            doc.images.append(el.get("src") or el.get("alt") or "图片")
         if any(a.tag == "table" for a in el.iterancestors()):
             continue
         if el.tag in BLOCKS and not any(c.tag in BLOCKS or c.tag == "table" for c in el):
