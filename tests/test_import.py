@@ -425,3 +425,26 @@ def test_tables_pasted_as_pictures_are_named_in_the_message(site_dir, tmp_path, 
     assert code == 1 and "没有找到表格，只有图片" in out and "不做文字识别" in out, out
     assert ("t2.png、t3.jpg" if kind == "html" else "第 5 段的图片") in out
     assert not (site_dir / "content").exists()
+
+
+def test_a_table_missing_beside_pictures_is_put_down_to_them(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2021", seed=5)
+    page = corpus.to_html(report, "2021", TITLE, {})
+    # table 4 replaced by a picture of it
+    start = page.rindex("<table")
+    page = page[:start] + '<p><img src="biao4.png"></p>' + page[page.index("</table>", start) + len("</table>"):]
+    src = tmp_path / "r.html"
+    src.write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert "没有找到表四；原文中有 1 张图片（biao4.png）" in out, out
+    # not a table of blanks nobody published: table 4 is left out (M-4), written as a comment to fill in
+    assert "错误 M-4 缺少统计表 T4" in out
+    data = site_dir / "data/xinhe/2024.yml"
+    text = data.read_text(encoding="utf-8")
+    assert "\nT4:" not in text and "# 原文中没有找到此表（可能是贴成图片的），未导入\n" in text
+    # filled in from the original and uncommented, the report is complete
+    lines = text.split("\n")
+    start = lines.index("# T4:")
+    filled = lines[:start] + [ln[2:] for ln in lines[start:] if ln.startswith("# ")]
+    data.write_text("\n".join(filled).replace("[~, ~, ~, ~, ~]", "[0, 0, 0, 0, 0]") + "\n", encoding="utf-8")
+    assert tables_of(imported(site_dir, "xinhe", 2024))["T4"]["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}

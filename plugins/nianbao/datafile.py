@@ -90,7 +90,12 @@ def render_data_file(
     meta: Meta | None = None,
     tables: dict[str, Table] | None = None,
     header_note: str | None = None,
+    absent: dict[str, str] | None = None,
 ) -> str:
+    """The data file's text. ``tables``: the tables' cells (none: every cell blank, for a new
+    report); ``absent``: tables the source did not have, with why: written commented out, with the
+    reason, so that the report lacks them (M-4) until someone fills them in from the original,
+    instead of holding a table of blanks nobody published."""
     title = (meta and meta.title) or (f"{unit.full_name}{year}年政府信息公开工作年度报告" if unit else None)
     publisher = (meta and meta.publisher) or (unit.full_name if unit else None)
     m = meta or Meta()
@@ -124,6 +129,11 @@ def render_data_file(
         if section.kind != "table":
             continue
         tdef = fmt.table(section.table)
+        if absent and tdef.id in absent:
+            out += ["", f"# {section.heading}", f"# {absent[tdef.id]}",
+                    "# 照原表填写数字后，删去以下各行开头的“# ”：", f"# {tdef.id}:"]
+            out += ["# " + line for line in _table_lines(tdef, None)]
+            continue
         out += ["", f"# {section.heading}", f"{tdef.id}:"]
         out += _table_lines(tdef, (tables or {}).get(tdef.id))
     return "\n".join(out) + "\n"

@@ -169,6 +169,11 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
                                "无法读取其中的数字。请使用原 Word 文件，或用 nianbao new 新建数据文件后照原表填写")
         rec = recognize(doc.tables)
         plan.notes += rec.notes
+        missing = [n for t, n in (("T2", "表二"), ("T3", "表三"), ("T4", "表四")) if t not in rec.tables]
+        pictures = (f"；原文中有 {len(doc.images)} 张图片（{'、'.join(doc.images[:3])}），缺少的表可能是贴成图片的，"
+                    "nianbao 不做文字识别") if doc.images else ""
+        if missing:
+            plan.notes.append(Note("原文", f"没有找到{'、'.join(missing)}{pictures}：数据文件中这些表留作注释，照原表填写后才能发布"))
         plan.detected = rec.format
         plan.evidence = list(dict.fromkeys(rec.evidence))
         text = N.parse(doc.paragraphs, plan.notes)
@@ -245,7 +250,10 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
             + (f"（{'；'.join(plan.evidence)}）" if plan.evidence else "")
             + "。\n原文未载明的信息（索引号、日期等）留空（~），不作推测。"
         )
-        plan.data_text = render_data_file(unit, unit.id, year, fmt, meta, tables, header_note=header)
+        absent = {t: (f"原文的此表为 {rec.t2_format} 年格式，与报告格式 {fid} 不同，未导入" if t in rec.tables
+                      else f"原文中没有找到此表{'（可能是贴成图片的）' if doc.images else ''}，未导入")
+                  for t in ("T2", "T3", "T4") if t not in tables}
+        plan.data_text = render_data_file(unit, unit.id, year, fmt, meta, tables, header_note=header, absent=absent)
         plan.content_text = N.to_markdown(text, display, plan.notes)
         if plan.new_unit:
             plan.registry_text = registry_entry(unit, text.contact, text.office)
