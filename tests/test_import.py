@@ -448,3 +448,45 @@ def test_a_table_missing_beside_pictures_is_put_down_to_them(site_dir, tmp_path,
     filled = lines[:start] + [ln[2:] for ln in lines[start:] if ln.startswith("# ")]
     data.write_text("\n".join(filled).replace("[~, ~, ~, ~, ~]", "[0, 0, 0, 0, 0]") + "\n", encoding="utf-8")
     assert tables_of(imported(site_dir, "xinhe", 2024))["T4"]["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+
+
+def _drop_row(page: str, label: str) -> str:
+    i = page.index(label)
+    start = page.rindex("<tr", 0, i)
+    return page[:start] + page[page.index("</tr>", i) + len("</tr>"):]
+
+
+def test_rows_missing_from_the_source_are_missing_not_blank(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2021", seed=5)
+    page = _drop_row(_drop_row(corpus.to_html(report, "2021", TITLE, {}), "四、结转下年度继续办理"), "行政许可")
+    src = tmp_path / "r.html"
+    src.write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert "表三：原文缺少“四、结转下年度继续办理”" in out and "表二：原文缺少“行政许可”" in out, out
+    assert "错误 L-MISSING T3 缺少“四、结转下年度继续办理”行" in out and "错误 L-MISSING T2 缺少" in out
+    data = site_dir / "data/xinhe/2024.yml"
+    text = data.read_text(encoding="utf-8")
+    assert re.search(r"^  # carried_out: +\[~, ~, ~, ~, ~, ~, ~\]  # 四、结转下年度继续办理  （原文没有这一行）$", text, re.M), text
+    # filled in from the original and uncommented: the report is complete and as published
+    filled = re.sub(r"^  # (\w+:.*)  （原文没有这一行）$", r"  \1", text, flags=re.M)
+    t3 = report["T3"]["carried_out"]
+    filled = re.sub(r"^(  carried_out: +)\[[^\]]*\]", lambda m: m[1] + "[" + ", ".join(t3[c] for c in corpus.T3_COLS) + "]", filled, flags=re.M)
+    t2 = report["T2"]["admin_license"]
+    filled = re.sub(r"^(  admin_license: +)\S+", lambda m: m[1] + t2["decisions"], filled, flags=re.M)
+    data.write_text(filled, encoding="utf-8")
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+
+
+def test_a_2019_single_other_row_in_a_2021_report_is_said(site_dir, tmp_path, capsys):
+    # the notes made while fitting table 3 to the report's format reach the user (they were lost)
+    report = corpus.base_report("2021", seed=5)
+    page = corpus.to_html(report, "2021", TITLE, {})
+    html2019 = corpus.to_html(corpus.base_report("2019", seed=5), "2019", TITLE, {})
+    t3_2019 = html2019[html2019.index("<table", html2019.index("收到和处理")):html2019.index("</table>", html2019.index("收到和处理")) + 8]
+    start = page.index("<table", page.index("收到和处理"))
+    page = page[:start] + t3_2019 + page[page.index("</table>", start) + 8:]
+    src = tmp_path / "r.html"
+    src.write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0 and "混合格式" in out, out
+    assert "原表为 2019 年格式的单行：数字记入“3.其他”" in out

@@ -47,12 +47,20 @@ def cell_text(c: Cell | None) -> str:
 
 
 def _table_lines(tdef: TableDef, table: Table | None) -> list[str]:
+    """The table's rows; with ``table`` given, a row it does not have (the source had no such row)
+    is written commented out, so that it is missing (L-MISSING) rather than blank."""
     lines: list[str] = []
     keyw = max(len(r.key) for r in tdef.rows + tdef.extras) + 1
 
     def values(row) -> list[str]:
         cells = table.rows.get(row.key, {}) if table else {}
         return [cell_text(cells.get(c.key)) for c in row.columns]
+
+    def absent(row) -> bool:
+        return table is not None and row.key not in table.rows
+
+    def out(row, line: str) -> str:
+        return f"  # {line.lstrip()}  （原文没有这一行）" if absent(row) else line
 
     if tdef.layout == "blocks":
         for block in tdef.blocks:
@@ -62,7 +70,7 @@ def _table_lines(tdef: TableDef, table: Table | None) -> list[str]:
             for r in rows:
                 vals = values(r)
                 v = vals[0] if len(vals) == 1 else "[" + ", ".join(vals) + "]"
-                lines.append(f"  {_pad(r.key + ':', keyw)} {_pad(v, 16)}  # {r.label}")
+                lines.append(out(r, f"  {_pad(r.key + ':', keyw)} {_pad(v, 16)}  # {r.label}"))
         return lines
     # matrix and wide layouts share one column set: align the values under a header comment
     all_vals = {r.key: values(r) for r in tdef.rows}
@@ -74,7 +82,7 @@ def _table_lines(tdef: TableDef, table: Table | None) -> list[str]:
         label = (r.path[-1] + "：" if r.path and tdef.layout == "wide" else "") + r.label
         if r.path and tdef.layout == "matrix" and r.label.startswith(("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.")):
             label = r.path[-1] + " " + r.label
-        lines.append(f"  {_pad(r.key + ':', keyw)} [{vals}]  # {label}")
+        lines.append(out(r, f"  {_pad(r.key + ':', keyw)} [{vals}]  # {label}"))
     for e in tdef.extras:
         cells = table.rows.get(e.key) if table else None
         if cells:

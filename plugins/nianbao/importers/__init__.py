@@ -169,6 +169,7 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
                                "无法读取其中的数字。请使用原 Word 文件，或用 nianbao new 新建数据文件后照原表填写")
         rec = recognize(doc.tables)
         plan.notes += rec.notes
+        said = len(rec.notes)
         missing = [n for t, n in (("T2", "表二"), ("T3", "表三"), ("T4", "表四")) if t not in rec.tables]
         pictures = (f"；原文中有 {len(doc.images)} 张图片（{'、'.join(doc.images[:3])}），缺少的表可能是贴成图片的，"
                     "nianbao 不做文字识别") if doc.images else ""
@@ -221,6 +222,7 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
         plan.format = fid
         fmt = get_format(fid)
         tables = to_tables(rec, fid)
+        plan.notes += rec.notes[said:]  # what fitting the tables to the format said
         meta_src = doc.meta
         publisher = meta_src.get("publisher")
         if not publisher and text.unit_name:
@@ -250,6 +252,12 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
             + (f"（{'；'.join(plan.evidence)}）" if plan.evidence else "")
             + "。\n原文未载明的信息（索引号、日期等）留空（~），不作推测。"
         )
+        for tid, table in tables.items():
+            lacking = [r.label for r in fmt.table(tid).rows if r.key not in table.rows]
+            if lacking:
+                name = {"T2": "表二", "T3": "表三", "T4": "表四"}[tid]
+                shown = "、".join(f"“{x}”" for x in lacking[:4]) + (f" 等 {len(lacking)} 行" if len(lacking) > 4 else "")
+                plan.notes.append(Note(name, f"原文缺少{shown}：数据文件中这些行写成注释（不是空白），照原表填写后才能发布"))
         absent = {t: (f"原文的此表为 {rec.t2_format} 年格式，与报告格式 {fid} 不同，未导入" if t in rec.tables
                       else f"原文中没有找到此表{'（可能是贴成图片的）' if doc.images else ''}，未导入")
                   for t in ("T2", "T3", "T4") if t not in tables}

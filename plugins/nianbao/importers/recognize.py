@@ -231,9 +231,7 @@ def recognize_t2(grids: list[TableGrid], rec: Recognized) -> None:
     for row in tdef.rows:
         got = rows.get(row.key)
         if got is None:
-            rec.notes.append(Note(f"表二“{row.label}”行", "原表没有这一行，保存为空白（~）"))
-            table[row.key] = {c.key: Cell(CellKind.BLANK) for c in row.columns}
-            continue
+            continue  # not in the source: missing, not blank (the data file writes it as a comment; plan_import says so)
         for c in row.columns:
             if c.key not in got:
                 rec.notes.append(Note(f"表二“{row.label}”行“{c.short_label}”列", "原表没有这一格，保存为空白（~）"))
@@ -544,14 +542,9 @@ def finish_t3(rec: Recognized, fid: str) -> dict[str, dict[str, Cell]]:
         cols = subs[0].keys()
         data["other_processing"] = {c: Cell(CellKind.NUMBER, sum(s[c].as_operand() for s in subs)) for c in cols}
         rec.notes.append(Note("表三（六）其他处理", "原表为 2021 年格式的 3 个子项：按 2019 年格式合计为一行（子项数字见注释）"))
-    out = {}
-    for row in tdef.rows:
-        got = data.get(row.key)
-        if got is None:
-            rec.notes.append(Note(f"表三“{row.display}”行", "原表没有这一行，保存为空白（~）"))
-            got = {c.key: Cell(CellKind.BLANK) for c in row.columns}
-        out[row.key] = {c.key: got.get(c.key, Cell(CellKind.BLANK)) for c in row.columns}
-    return out
+    # a row the source does not have is left out (the data file writes it as a comment: missing, not blank)
+    return {row.key: {c.key: data[row.key].get(c.key, Cell(CellKind.BLANK)) for c in row.columns}
+            for row in tdef.rows if row.key in data}
 
 
 # ------------------------------------------------------------------------------------ T4
