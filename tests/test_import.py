@@ -490,3 +490,28 @@ def test_a_2019_single_other_row_in_a_2021_report_is_said(site_dir, tmp_path, ca
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0 and "混合格式" in out, out
     assert "原表为 2019 年格式的单行：数字记入“3.其他”" in out
+
+
+def test_2021_sub_rows_in_a_2019_report_are_summed_blank_staying_blank(site_dir, tmp_path, capsys):
+    # table 2 in the 2019 format, table 3 with the 2021 format's three （六） sub-rows: saved in the
+    # 2019 format's single row; a column blank in every sub-row stays blank (not 0); the sub-rows'
+    # figures are kept in a comment
+    page = corpus.to_html(corpus.base_report("2019", seed=5), "2019", TITLE, {})
+    r21 = corpus.with_cells(corpus.base_report("2021", seed=5), {
+        ("T3", "other_no_correction", "natural_person"): "", ("T3", "other_fee_unpaid", "natural_person"): "",
+        ("T3", "other_other", "natural_person"): "", ("T3", "other_no_correction", "research"): "2",
+        ("T3", "other_fee_unpaid", "research"): "", ("T3", "other_other", "research"): "1"})
+    h21 = corpus.to_html(r21, "2021", TITLE, {})
+    k = h21.index("收到和处理")
+    t3 = h21[h21.index("<table", k):h21.index("</table>", k) + 8]
+    start = page.index("<table", page.index("收到和处理"))
+    page = page[:start] + t3 + page[page.index("</table>", start) + 8:]
+    src = tmp_path / "r.html"
+    src.write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0 and "格式：混合（按 2019 年格式保存）" in out, out
+    assert "科研机构列的子项中有空白或不适用，按 0 计入合计" in out
+    text = (site_dir / "data/xinhe/2024.yml").read_text(encoding="utf-8")
+    assert "# 表三（六）其他处理由原表（2021 年格式）的子项合计：1.申请人无正当理由逾期不补正" in text
+    row = tables_of(imported(site_dir, "xinhe", 2024))["T3"]["other_processing"]
+    assert row["natural_person"] is None and row["research"] == 3

@@ -160,7 +160,8 @@ def cmd_import(args) -> int:
             failed += 1
             continue
         print(f"  识别：{'；'.join(plan.guesses) or f'单位 {plan.unit_id}，年度 {plan.year}'}")
-        print(f"  格式：{plan.detected}" + (f"（依据：{'、'.join(plan.evidence)}）" if plan.evidence else ""))
+        shown = f"混合（按 {plan.format} 年格式保存）" if plan.detected == "hybrid" else plan.detected
+        print(f"  格式：{shown}" + (f"（依据：{'、'.join(plan.evidence)}）" if plan.evidence else ""))
         if plan.notes:
             print(f"  说明（{len(plan.notes)} 项）：")
             for n in plan.notes:

@@ -248,9 +248,11 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
         if text.period is None:
             plan.notes.append(Note("前言", "没有找到统计期限，按全年（1 月 1 日至 12 月 31 日）填写"))
         header = (
-            f"由 nianbao import 从 {display} 导入；识别为 {rec.format} 年格式"
+            f"由 nianbao import 从 {display} 导入；识别为"
+            + (f"混合格式，按 {fid} 年格式保存" if rec.format == "hybrid" else f" {rec.format} 年格式")
             + (f"（{'；'.join(plan.evidence)}）" if plan.evidence else "")
             + "。\n原文未载明的信息（索引号、日期等）留空（~），不作推测。"
+            + "".join(f"\n{text}" for text in rec.source_text.values())
         )
         for tid, table in tables.items():
             lacking = [r.label for r in fmt.table(tid).rows if r.key not in table.rows]

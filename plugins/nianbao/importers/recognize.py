@@ -538,10 +538,29 @@ def finish_t3(rec: Recognized, fid: str) -> dict[str, dict[str, Cell]]:
         data["other_fee_unpaid"] = {c: Cell(CellKind.BLANK) for c in single}
         rec.notes.append(Note("表三（六）其他处理", "原表为 2019 年格式的单行：数字记入“3.其他”，1、2 两项保存为空白（~）"))
     if fid == "2019" and "other_processing" not in data:
-        subs = [data.pop(k) for k in ("other_no_correction", "other_fee_unpaid", "other_other") if k in data]
-        cols = subs[0].keys()
-        data["other_processing"] = {c: Cell(CellKind.NUMBER, sum(s[c].as_operand() for s in subs)) for c in cols}
-        rec.notes.append(Note("表三（六）其他处理", "原表为 2021 年格式的 3 个子项：按 2019 年格式合计为一行（子项数字见注释）"))
+        from ..datafile import cell_text
+
+        keys = [k for k in ("other_no_correction", "other_fee_unpaid", "other_other") if k in data]
+        subs = [data.pop(k) for k in keys]
+        merged: dict[str, Cell] = {}
+        mixed: list[str] = []
+        for c in subs[0]:
+            cells = [s[c] for s in subs]
+            numbers = [x.value for x in cells if x.kind is CellKind.NUMBER]
+            if numbers:
+                merged[c] = Cell(CellKind.NUMBER, sum(numbers))
+                if len(numbers) < len(cells):
+                    mixed.append(_col_label(c))
+            elif all(x.kind is CellKind.BLANK for x in cells):
+                merged[c] = Cell(CellKind.BLANK)  # blank stays blank: not a sum of 0
+            else:
+                merged[c] = next(x for x in cells if x.kind is CellKind.NA)
+        data["other_processing"] = merged
+        tdef21 = get_format("2021").table("T3")
+        rec.source_text["other_processing"] = "表三（六）其他处理由原表（2021 年格式）的子项合计：" + "；".join(
+            f"{tdef21.row(k).label} [{', '.join(cell_text(s[c]) for c in s)}]" for k, s in zip(keys, subs))
+        rec.notes.append(Note("表三（六）其他处理", "原表为 2021 年格式的 3 个子项：按 2019 年格式合计为一行（子项数字见数据文件开头的注释）"
+                              + (f"；{'、'.join(mixed)}列的子项中有空白或不适用，按 0 计入合计" if mixed else "")))
     # a row the source does not have is left out (the data file writes it as a comment: missing, not blank)
     return {row.key: {c.key: data[row.key].get(c.key, Cell(CellKind.BLANK)) for c in row.columns}
             for row in tdef.rows if row.key in data}
