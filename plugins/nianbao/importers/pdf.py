@@ -5,7 +5,8 @@ around them rebuilt into paragraphs.
   so merged cells are seen once, as in Word or HTML. A table that runs onto the next page (the
   next page begins with a table of the same width, nothing but the page's header and footer, or a
   "续表" line, in between) is joined to it, and a repeated header on the continuation is removed
-  and said so (spec §9.2).
+  and said so (spec §9.2). A row the page break cuts is one row again, whether the PDF writer left
+  the cut open (Chromium) or drew a line there (Word, LibreOffice: :func:`_join_cut_row`).
 - **Text** outside the tables is read line by line. A line starts a new paragraph where it is
   indented, where the line before it ended short or was followed by a larger gap, or where the font
   size changes; the lines of a large-type title are joined. Spaces PDF text extraction puts between
