@@ -60,13 +60,19 @@ def _table(table, source: str) -> TableGrid:
 
 
 def _content_root(root):
-    """The smallest element holding the report: its section headings and its tables."""
+    """The smallest element holding the report (its section headings and its tables), or all the
+    reports of a page that holds several (each has one table 3, so one "本年新收")."""
+    page = root.text_content()
+    marker = "本年新收" if "本年新收" in page else "申请人情况"
+    reports = page.count(marker)
+    if reports == 0:
+        return root  # no table 3 on the page (a picture of it, say): all of it
     best = None
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in NOISE:
             continue
         text = el.text_content()
-        if "总体情况" in text and ("本年新收" in text or "申请人情况" in text):
+        if "总体情况" in text and text.count(marker) == reports:
             best = el  # iter() is document order, so later matches are deeper
     return best if best is not None else root
 
@@ -89,9 +95,24 @@ def _meta(root) -> dict[str, str]:
     return out
 
 
+_DECLARED = re.compile(rb"<meta[^>]+charset|<\?xml[^>]+encoding", re.I)
+
+
+def _decoded(raw: bytes) -> bytes | str:
+    """The page as lxml should read it: as bytes where it declares its encoding (or has a BOM),
+    which lxml honours; otherwise decoded here, as UTF-8 if it is valid UTF-8, else as GB18030
+    (GBK and GB2312 are its subsets), not as Latin-1, lxml's default."""
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _DECLARED.search(raw[:4096]):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
+
+
 def read_html(path: Path, display: str) -> Document:
     raw = path.read_bytes()
-    root = lxml_html.document_fromstring(raw)
+    root = lxml_html.document_fromstring(_decoded(raw))
     for bad in list(root.iter(*NOISE)):
         bad.drop_tree()
     doc = Document(display, "html")
