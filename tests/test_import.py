@@ -515,3 +515,42 @@ def test_2021_sub_rows_in_a_2019_report_are_summed_blank_staying_blank(site_dir,
     assert "# 表三（六）其他处理由原表（2021 年格式）的子项合计：1.申请人无正当理由逾期不补正" in text
     row = tables_of(imported(site_dir, "xinhe", 2024))["T3"]["other_processing"]
     assert row["natural_person"] is None and row["research"] == 3
+
+
+def test_a_page_of_several_reports_is_imported_report_by_report(site_dir, tmp_path, capsys):
+    # spec §9.2: several organs' reports on one page (a county's departments' bundle)
+    r1, r2 = corpus.base_report("2021", seed=11), corpus.base_report("2021", seed=12)
+    t1, t2 = TITLE, "示例县交通运输局2024年政府信息公开工作年度报告"
+
+    def body(report, title):
+        page = corpus.to_html(report, "2021", title, {})
+        return page[page.index("<body>") + len("<body>"):page.index("</body>")]
+
+    page = (f"<html><head><title>示例县各部门2024年政府信息公开工作年度报告</title></head><body>"
+            f"<h1>示例县各部门2024年政府信息公开工作年度报告</h1><p>发布日期：2025-01-20</p>{body(r1, t1)}{body(r2, t2)}</body></html>")
+    src = tmp_path / "bundle.html"
+    src.write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert "（第 1 份，共 2 份）" in out and "（第 2 份，共 2 份）" in out
+    assert "第一份年报之前、不属于任何一份年报的" in out  # the page's own heading is said, not silently dropped
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(r1)
+    units = (site_dir / "data/units.yml").read_text(encoding="utf-8")
+    new_id = next(d.name for d in (site_dir / "data").iterdir() if d.is_dir() and d.name != "xinhe")
+    assert "示例县交通运输局" in units
+    assert tables_of(imported(site_dir, new_id, 2024)) == corpus.expected(r2)
+    # --unit/--year name one report: refused for a page of two, nothing written
+    code, out = run(capsys, "import", str(src), "--root", str(tmp_path / "other"), "--unit", "xinhe")
+    assert code != 0
+
+
+@pytest.mark.parametrize("encoding,declared", [("gb18030", False), ("gbk", True), ("utf-8", False)])
+def test_html_encoding_declared_or_not(site_dir, tmp_path, capsys, encoding, declared):
+    # old CMS pages are often GBK; some declare no encoding at all (lxml alone would read Latin-1)
+    report = corpus.base_report("2021", seed=13)
+    page = corpus.to_html(report, "2021", TITLE, {}).replace('<meta charset="utf-8">', f'<meta charset="{encoding}">' if declared else "")
+    src = tmp_path / "r.html"
+    src.write_bytes(page.encode(encoding))
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)

@@ -133,7 +133,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importers import expand_sources, plan_import, write_plan
+    from .importers import ImportError_, Plan, expand_sources, part_display, plan_document, read_reports, several_reports_error, write_plan
 
     root = _site_root(args.root, args.data_dir)
     sources = expand_sources(args.sources)
@@ -143,14 +143,27 @@ def cmd_import(args) -> int:
         raise CliError("--unit 和 --year 只能用于单个文件")
     failed = 0
     written = []
-    for src in sources:
-        shown = str(src)
-        print(f"导入 {shown}")
+    def reports(src: Path):
+        """(heading, plan) for each report in ``src``, each planned after the one before is written."""
         if not src.is_file():
-            print("  无法导入：文件不存在")
-            failed += 1
-            continue
-        plan = plan_import(src, root, args.unit, args.year, display=src.name)
+            yield str(src), Plan(src.name, error="文件不存在")
+            return
+        try:
+            parts = read_reports(src, src.name)
+            error = several_reports_error(parts, args.unit, args.year)
+        except ImportError_ as e:
+            parts, error = [], str(e)
+        except (OSError, ValueError) as e:
+            parts, error = [], f"无法读取：{e}"
+        if error:
+            yield str(src), Plan(src.name, error=error)
+            return
+        for k, part in enumerate(parts, 1):
+            heading = str(src) + (f"（第 {k} 份，共 {len(parts)} 份）" if len(parts) > 1 else "")
+            yield heading, plan_document(part, root, args.unit, args.year, part_display(src.name, k, len(parts)))
+
+    for title, plan in (item for src in sources for item in reports(src)):
+        print(f"导入 {title}")
         if plan.error is None and not args.dry_run:
             write_plan(plan, root, args.force)
         if plan.error:
@@ -173,17 +186,17 @@ def cmd_import(args) -> int:
         print(f"  {verb}：{rel(plan.data_path)}、{rel(plan.content_path)}" + ("；新单位已加入 data/units.yml" if plan.registry_text else ""))
         if args.dry_run:
             continue
-        written.append((shown, rel(plan.data_path), rel(plan.content_path)))
+        written.append((rel(plan.data_path), rel(plan.content_path)))
     if written:
         _result, issues = check_site(root, args.data_dir, args.content_dir, processes=default_processes())
-        for shown, data_rel, content_rel in written:
+        for data_rel, content_rel in written:
             mine = [i for i in issues if i.file in (data_rel, content_rel)]
             print(f"核验 {data_rel}：{summary(mine)}")
             shown_issues = [i for i in mine if i.severity.value != "info"]
             if shown_issues:
                 print(format_text(shown_issues, root))
     if failed:
-        print(f"{failed} 个文件未能导入", file=sys.stderr)
+        print(f"{failed} 份未能导入", file=sys.stderr)
     return 1 if failed else 0
 
 

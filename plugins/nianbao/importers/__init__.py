@@ -1,7 +1,7 @@
 """``nianbao import``: existing reports (.txt, .docx, .html, .pdf) into data and narrative files.
 
-``plan_import`` reads and recognises one source and returns what would be written, with every
-note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
+``plan_imports`` reads and recognises one source and returns, for each report in it (usually one),
+what would be written, with every note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
 understood gives a plan with ``error`` set, and nothing is written for it.
 """
 
@@ -16,8 +16,8 @@ from ..formats import get_format
 from ..loader import REGISTRY_FILE, load_registry, parse_date
 from ..model import Meta, Unit
 from . import narrative as N
-from .document import Document
-from .recognize import ImportError_, Note, recognize, to_tables
+from .document import Document, Para, TableGrid
+from .recognize import ImportError_, Note, classify, recognize, to_tables
 
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
@@ -156,11 +156,85 @@ def registry_entry(unit: Unit, contact: dict[str, str], office: str | None) -> s
     return "\n".join(lines) + "\n"
 
 
-def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> Plan:
+def split_reports(doc: Document) -> list[Document]:
+    """The reports in one source: usually one. A page or file that holds several (a county's
+    departments' reports published on one page, spec §9.2) has a title paragraph for each
+    ("××县××局2024年政府信息公开工作年度报告", the whole paragraph) followed by its tables: one
+    document per such title. The page's metadata goes with each only for its dates (an 索引号 or
+    发布机构 is the page's, not one report's)."""
+    starts = [i for i, b in enumerate(doc.blocks) if isinstance(b, Para) and _is_title(b.text)]
+    starts = [s for k, s in enumerate(starts)  # a title with a statistics table before the next title starts a report
+              if any(isinstance(b, TableGrid) and classify(b) for b in doc.blocks[s:(starts[k + 1] if k + 1 < len(starts) else None)])]
+    if len(starts) < 2:
+        return [doc]
+    before = [b.text for b in doc.blocks[: starts[0]] if isinstance(b, Para)]  # the page's own heading, lines about the page
+    meta = {k: v for k, v in doc.meta.items() if k in ("written_date", "published_date")}
+    left_out = [k for k in doc.meta if k not in meta and k != "title"]
+    parts = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(doc.blocks)
+        part = Document(doc.path, doc.kind, doc.blocks[start:end], dict(meta), list(doc.dropped), list(doc.notes),
+                        list(doc.images))
+        part.notes.append(f"原文有 {len(starts)} 份年报，这是第 {k + 1} 份"
+                          + (f"；页面的{'、'.join(META_NAMES.get(m, m) for m in left_out)}属于整个页面，未用于单份年报" if left_out else ""))
+        if before:
+            part.dropped.append(f"第一份年报之前、不属于任何一份年报的 {len(before)} 段：" + "、".join(f"“{t[:30]}”" for t in before[:3]))
+        parts.append(part)
+    return parts
+
+
+META_NAMES = {"index_no": "索引号", "publisher": "发布机构", "doc_no": "文号"}
+
+
+def _is_title(text: str) -> bool:
+    m = N.TITLE.search(text.strip())
+    return m is not None and m.start() == 0 and len(text.strip()) - m.end() <= 2
+
+
+def read_reports(path: Path, display: str) -> list[Document]:
+    """The source read, as one document per report in it. Raises :class:`ImportError_`, or
+    OSError/ValueError for a file that cannot be read."""
+    return split_reports(read_document(path, display))
+
+
+def plan_imports(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> list[Plan]:
+    """A plan for each report in the source (see :func:`split_reports`), all made before any is
+    written (``nianbao import`` plans and writes them one after another, so that a unit the first
+    adds to the registry is known to the next)."""
     display = display or str(path)
+    try:
+        parts = read_reports(path, display)
+    except ImportError_ as e:
+        return [Plan(display, error=str(e))]
+    except (OSError, ValueError) as e:
+        return [Plan(display, error=f"无法读取：{e}")]
+    error = several_reports_error(parts, unit_id, year)
+    if error:
+        return [Plan(display, error=error)]
+    return [plan_document(part, root, unit_id, year, part_display(display, k, len(parts))) for k, part in enumerate(parts, 1)]
+
+
+def several_reports_error(parts: list[Document], unit_id: str | None, year: int | None) -> str | None:
+    if len(parts) > 1 and (unit_id or year):
+        return f"原文有 {len(parts)} 份年报：--unit、--year 只能用于只有一份年报的文件"
+    return None
+
+
+def part_display(display: str, k: int, count: int) -> str:
+    return display if count == 1 else f"{display}（第 {k} 份）"
+
+
+def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> Plan:
+    """The plan for a source that holds one report (one that holds several gives a plan with an error)."""
+    plans = plan_imports(path, root, unit_id, year, display)
+    if len(plans) > 1:
+        return Plan(display or str(path), error=f"原文有 {len(plans)} 份年报，请逐份导入（plan_imports）")
+    return plans[0]
+
+
+def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | None, display: str) -> Plan:
     plan = Plan(display)
     try:
-        doc = read_document(path, display)
         plan.dropped = doc.dropped
         plan.notes += [Note("PDF" if doc.kind == "pdf" else "原文", n) for n in doc.notes]
         if not doc.tables and doc.images:
@@ -294,4 +368,4 @@ def write_plan(plan: Plan, root: Path, force: bool = False) -> None:
         reg.write_text(text + "\n" + plan.registry_text, encoding="utf-8")
 
 
-__all__ = ["plan_import", "write_plan", "expand_sources", "Plan"]
+__all__ = ["plan_import", "plan_imports", "plan_document", "read_reports", "split_reports", "write_plan", "expand_sources", "Plan"]
