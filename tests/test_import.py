@@ -530,9 +530,13 @@ def test_a_page_of_several_reports_is_imported_report_by_report(site_dir, tmp_pa
             f"<h1>示例县各部门2024年政府信息公开工作年度报告</h1><p>发布日期：2025-01-20</p>{body(r1, t1)}{body(r2, t2)}</body></html>")
     src = tmp_path / "bundle.html"
     src.write_text(page, encoding="utf-8")
+    registry = (site_dir / "data/units.yml").read_text(encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir), "--dry-run")
+    assert code == 0 and out.count("将写入") == 2 and "新单位将加入 data/units.yml" in out, out
+    assert (site_dir / "data/units.yml").read_text(encoding="utf-8") == registry and not (site_dir / "content").exists()
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0, out
-    assert "（第 1 份，共 2 份）" in out and "（第 2 份，共 2 份）" in out
+    assert "（第 1 份，共 2 份）" in out and "（第 2 份，共 2 份）" in out and "新单位已加入 data/units.yml" in out
     assert "第一份年报之前、不属于任何一份年报的" in out  # the page's own heading is said, not silently dropped
     assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(r1)
     units = (site_dir / "data/units.yml").read_text(encoding="utf-8")

@@ -183,7 +183,7 @@ def cmd_import(args) -> int:
             print(f"  已删除：{d}")
         rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
         verb = "将写入" if args.dry_run else "已写入"
-        print(f"  {verb}：{rel(plan.data_path)}、{rel(plan.content_path)}" + ("；新单位已加入 data/units.yml" if plan.registry_text else ""))
+        print(f"  {verb}：{rel(plan.data_path)}、{rel(plan.content_path)}" + ((f"；新单位{'将' if args.dry_run else '已'}加入 data/units.yml") if plan.registry_text else ""))
         if args.dry_run:
             continue
         written.append((rel(plan.data_path), rel(plan.content_path)))
