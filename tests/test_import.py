@@ -477,14 +477,20 @@ def test_rows_missing_from_the_source_are_missing_not_blank(site_dir, tmp_path, 
     assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
 
 
+def _with_t3_of(page: str, other: str) -> str:
+    """``page`` with its table 3 replaced by ``other``'s (a report mixing the two formats)."""
+    def span(html: str) -> tuple[int, int]:
+        start = html.index("<table", html.index("收到和处理"))
+        return start, html.index("</table>", start) + len("</table>")
+
+    (a, b), (c, d) = span(page), span(other)
+    return page[:a] + other[c:d] + page[b:]
+
+
 def test_a_2019_single_other_row_in_a_2021_report_is_said(site_dir, tmp_path, capsys):
     # the notes made while fitting table 3 to the report's format reach the user (they were lost)
-    report = corpus.base_report("2021", seed=5)
-    page = corpus.to_html(report, "2021", TITLE, {})
-    html2019 = corpus.to_html(corpus.base_report("2019", seed=5), "2019", TITLE, {})
-    t3_2019 = html2019[html2019.index("<table", html2019.index("收到和处理")):html2019.index("</table>", html2019.index("收到和处理")) + 8]
-    start = page.index("<table", page.index("收到和处理"))
-    page = page[:start] + t3_2019 + page[page.index("</table>", start) + 8:]
+    page = _with_t3_of(corpus.to_html(corpus.base_report("2021", seed=5), "2021", TITLE, {}),
+                       corpus.to_html(corpus.base_report("2019", seed=5), "2019", TITLE, {}))
     src = tmp_path / "r.html"
     src.write_text(page, encoding="utf-8")
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
@@ -501,11 +507,7 @@ def test_2021_sub_rows_in_a_2019_report_are_summed_blank_staying_blank(site_dir,
         ("T3", "other_no_correction", "natural_person"): "", ("T3", "other_fee_unpaid", "natural_person"): "",
         ("T3", "other_other", "natural_person"): "", ("T3", "other_no_correction", "research"): "2",
         ("T3", "other_fee_unpaid", "research"): "", ("T3", "other_other", "research"): "1"})
-    h21 = corpus.to_html(r21, "2021", TITLE, {})
-    k = h21.index("收到和处理")
-    t3 = h21[h21.index("<table", k):h21.index("</table>", k) + 8]
-    start = page.index("<table", page.index("收到和处理"))
-    page = page[:start] + t3 + page[page.index("</table>", start) + 8:]
+    page = _with_t3_of(page, corpus.to_html(r21, "2021", TITLE, {}))
     src = tmp_path / "r.html"
     src.write_text(page, encoding="utf-8")
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))

@@ -101,7 +101,7 @@ def _carried_note(root: Path, args) -> str | None:
     prev = data_path(root, args.unit, args.year - 1, args.data_dir)
     if not prev.exists():
         return None
-    report, _ = load_report(prev, f"{args.data_dir}/{args.unit}/{args.year - 1}.yml", args.unit, args.year - 1)
+    report, _ = load_report(prev, prev.relative_to(root).as_posix(), args.unit, args.year - 1)
     t3 = report.tables.get("T3") if report else None
     cells = t3.rows.get("carried_out") if t3 else None
     if not cells:
@@ -133,7 +133,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importers import ImportError_, Plan, expand_sources, part_display, plan_document, read_reports, several_reports_error, write_plan
+    from .importers import Plan, expand_sources, iter_plans, write_plan
 
     root = _site_root(args.root, args.data_dir)
     sources = expand_sources(args.sources)
@@ -143,24 +143,14 @@ def cmd_import(args) -> int:
         raise CliError("--unit 和 --year 只能用于单个文件")
     failed = 0
     written = []
+
     def reports(src: Path):
         """(heading, plan) for each report in ``src``, each planned after the one before is written."""
         if not src.is_file():
             yield str(src), Plan(src.name, error="文件不存在")
             return
-        try:
-            parts = read_reports(src, src.name)
-            error = several_reports_error(parts, args.unit, args.year)
-        except ImportError_ as e:
-            parts, error = [], str(e)
-        except (OSError, ValueError) as e:
-            parts, error = [], f"无法读取：{e}"
-        if error:
-            yield str(src), Plan(src.name, error=error)
-            return
-        for k, part in enumerate(parts, 1):
-            heading = str(src) + (f"（第 {k} 份，共 {len(parts)} 份）" if len(parts) > 1 else "")
-            yield heading, plan_document(part, root, args.unit, args.year, part_display(src.name, k, len(parts)))
+        for k, count, plan in iter_plans(src, root, args.unit, args.year, display=src.name):
+            yield str(src) + (f"（第 {k} 份，共 {count} 份）" if count > 1 else ""), plan
 
     for title, plan in (item for src in sources for item in reports(src)):
         print(f"导入 {title}")

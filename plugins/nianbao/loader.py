@@ -420,17 +420,24 @@ def split_front_matter(text: str) -> tuple[str, int]:
     return text, 0
 
 
-def parse_narrative(text: str, path: str) -> Narrative:
+def _walk_narrative(text: str) -> Iterator[tuple[int, str, bool, re.Match | None, re.Match | None]]:
+    """Each line of a narrative file after its front matter: (line number, line, whether it is
+    code (a fence or inside one), its heading match, its part heading match (一、 … 六、))."""
     body, offset = split_front_matter(text)
+    in_fence = False
+    for i, line in enumerate(body.splitlines(), start=offset + 1):
+        fence = line.lstrip().startswith(("```", "~~~"))
+        if fence:
+            in_fence = not in_fence
+        m = None if in_fence else _HEADING.match(line)
+        yield i, line, fence or in_fence, m, _SECTION.match(m[2]) if m else None
+
+
+def parse_narrative(text: str, path: str) -> Narrative:
     preamble: list[str] = []
     sections: list[Section] = []
     current: tuple[str, str, int, list[str]] | None = None
-    in_fence = False
-    for i, line in enumerate(body.splitlines(), start=offset + 1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        m = None if in_fence else _HEADING.match(line)
-        s = _SECTION.match(m[2]) if m else None
+    for i, line, _code, _m, s in _walk_narrative(text):
         if s:
             if current:
                 sections.append(Section(current[0], current[1], "\n".join(current[3]).strip("\n"), current[2]))
@@ -446,18 +453,11 @@ def narrative_lines(text: str) -> Iterator[tuple[int, str | None, str]]:
     """The lines of a narrative file's text (not its headings, code blocks or front matter) with
     their line numbers and the part they are in (一 … 六, None for the preamble), as
     :func:`parse_narrative` reads them: for checks that quote a line."""
-    body, offset = split_front_matter(text)
     ordinal: str | None = None
-    in_fence = False
-    for i, line in enumerate(body.splitlines(), start=offset + 1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        m = None if in_fence else _HEADING.match(line)
-        s = _SECTION.match(m[2]) if m else None
+    for i, line, code, m, s in _walk_narrative(text):
         if s:
             ordinal = s[1]
-        elif not in_fence and not m:
+        elif not code and not m:
             yield i, ordinal, line
 
 

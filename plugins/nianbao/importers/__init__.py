@@ -1,6 +1,6 @@
 """``nianbao import``: existing reports (.txt, .docx, .html, .pdf) into data and narrative files.
 
-``plan_imports`` reads and recognises one source and returns, for each report in it (usually one),
+``iter_plans`` reads and recognises one source and gives, for each report in it (usually one),
 what would be written, with every note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
 understood gives a plan with ``error`` set, and nothing is written for it.
 """
@@ -8,6 +8,7 @@ understood gives a plan with ``error`` set, and nothing is written for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +185,7 @@ def split_reports(doc: Document) -> list[Document]:
 
 
 META_NAMES = {"index_no": "索引号", "publisher": "发布机构", "doc_no": "文号"}
+TABLE_NAMES = {"T2": "表二", "T3": "表三", "T4": "表四"}
 
 
 def _is_title(text: str) -> bool:
@@ -191,44 +193,33 @@ def _is_title(text: str) -> bool:
     return m is not None and m.start() == 0 and len(text.strip()) - m.end() <= 2
 
 
-def read_reports(path: Path, display: str) -> list[Document]:
-    """The source read, as one document per report in it. Raises :class:`ImportError_`, or
-    OSError/ValueError for a file that cannot be read."""
-    return split_reports(read_document(path, display))
-
-
-def plan_imports(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> list[Plan]:
-    """A plan for each report in the source (see :func:`split_reports`), all made before any is
-    written (``nianbao import`` plans and writes them one after another, so that a unit the first
-    adds to the registry is known to the next)."""
+def iter_plans(path: Path, root: Path, unit_id: str | None = None, year: int | None = None,
+               display: str | None = None) -> Iterator[tuple[int, int, Plan]]:
+    """(k, count, plan) for each report in the source (see :func:`split_reports`), each planned only
+    when asked for: ``nianbao import`` writes a plan before it asks for the next, so that a unit the
+    first adds to the registry is known to the next. A source that cannot be read gives one plan
+    with the error."""
     display = display or str(path)
     try:
-        parts = read_reports(path, display)
+        parts = split_reports(read_document(path, display))
     except ImportError_ as e:
-        return [Plan(display, error=str(e))]
+        yield 1, 1, Plan(display, error=str(e))
+        return
     except (OSError, ValueError) as e:
-        return [Plan(display, error=f"无法读取：{e}")]
-    error = several_reports_error(parts, unit_id, year)
-    if error:
-        return [Plan(display, error=error)]
-    return [plan_document(part, root, unit_id, year, part_display(display, k, len(parts))) for k, part in enumerate(parts, 1)]
-
-
-def several_reports_error(parts: list[Document], unit_id: str | None, year: int | None) -> str | None:
+        yield 1, 1, Plan(display, error=f"无法读取：{e}")
+        return
     if len(parts) > 1 and (unit_id or year):
-        return f"原文有 {len(parts)} 份年报：--unit、--year 只能用于只有一份年报的文件"
-    return None
-
-
-def part_display(display: str, k: int, count: int) -> str:
-    return display if count == 1 else f"{display}（第 {k} 份）"
+        yield 1, 1, Plan(display, error=f"原文有 {len(parts)} 份年报：--unit、--year 只能用于只有一份年报的文件")
+        return
+    for k, part in enumerate(parts, 1):
+        yield k, len(parts), plan_document(part, root, unit_id, year, display if len(parts) == 1 else f"{display}（第 {k} 份）")
 
 
 def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> Plan:
     """The plan for a source that holds one report (one that holds several gives a plan with an error)."""
-    plans = plan_imports(path, root, unit_id, year, display)
+    plans = [plan for _k, _n, plan in iter_plans(path, root, unit_id, year, display)]
     if len(plans) > 1:
-        return Plan(display or str(path), error=f"原文有 {len(plans)} 份年报，请逐份导入（plan_imports）")
+        return Plan(display or str(path), error=f"原文有 {len(plans)} 份年报，请逐份导入（iter_plans）")
     return plans[0]
 
 
@@ -244,7 +235,7 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
         rec = recognize(doc.tables)
         plan.notes += rec.notes
         said = len(rec.notes)
-        missing = [n for t, n in (("T2", "表二"), ("T3", "表三"), ("T4", "表四")) if t not in rec.tables]
+        missing = [name for t, name in TABLE_NAMES.items() if t not in rec.tables]
         pictures = (f"；原文中有 {len(doc.images)} 张图片（{'、'.join(doc.images[:3])}），缺少的表可能是贴成图片的，"
                     "nianbao 不做文字识别") if doc.images else ""
         if missing:
@@ -331,12 +322,11 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
         for tid, table in tables.items():
             lacking = [r.label for r in fmt.table(tid).rows if r.key not in table.rows]
             if lacking:
-                name = {"T2": "表二", "T3": "表三", "T4": "表四"}[tid]
                 shown = "、".join(f"“{x}”" for x in lacking[:4]) + (f" 等 {len(lacking)} 行" if len(lacking) > 4 else "")
-                plan.notes.append(Note(name, f"原文缺少{shown}：数据文件中这些行写成注释（不是空白），照原表填写后才能发布"))
+                plan.notes.append(Note(TABLE_NAMES[tid], f"原文缺少{shown}：数据文件中这些行写成注释（不是空白），照原表填写后才能发布"))
         absent = {t: (f"原文的此表为 {rec.t2_format} 年格式，与报告格式 {fid} 不同，未导入" if t in rec.tables
                       else f"原文中没有找到此表{'（可能是贴成图片的）' if doc.images else ''}，未导入")
-                  for t in ("T2", "T3", "T4") if t not in tables}
+                  for t in TABLE_NAMES if t not in tables}
         plan.data_text = render_data_file(unit, unit.id, year, fmt, meta, tables, header_note=header, absent=absent)
         plan.content_text = N.to_markdown(text, display, plan.notes)
         if plan.new_unit:
@@ -368,4 +358,4 @@ def write_plan(plan: Plan, root: Path, force: bool = False) -> None:
         reg.write_text(text + "\n" + plan.registry_text, encoding="utf-8")
 
 
-__all__ = ["plan_import", "plan_imports", "plan_document", "read_reports", "split_reports", "write_plan", "expand_sources", "Plan"]
+__all__ = ["plan_import", "iter_plans", "plan_document", "split_reports", "write_plan", "expand_sources", "Plan"]

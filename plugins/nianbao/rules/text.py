@@ -47,8 +47,8 @@ def _lines(source: str) -> tuple[tuple[int, str | None, str], ...]:
     return tuple(narrative_lines(source))
 
 
-def _clauses(ctx: Context, parts: tuple, words: tuple[str, ...]) -> Iterator[tuple[int, str]]:
-    """(line, clause) of the narrative's parts (ordinals; None is the preamble) whose lines hold one
+def _clauses(ctx: Context, parts: tuple, words: tuple[str, ...]) -> Iterator[tuple[Location, str]]:
+    """(where, clause) of the narrative's parts (ordinals; None is the preamble) whose lines hold one
     of ``words``, skipping clauses about another time than the report's year."""
     n = ctx.report.narrative
     if n is None:
@@ -61,7 +61,15 @@ def _clauses(ctx: Context, parts: tuple, words: tuple[str, ...]) -> Iterator[tup
             clause = m[0]
             if _OTHER_TIME.search(clause) or any(int(y) != year for y in re.findall(r"(?<!\d)(\d{4})\s*年", clause)):
                 continue
-            yield line, clause
+            yield Location(n.path, line), clause
+
+
+def _disagreements(check: str, said: list, where: Location, describe) -> Iterator[Issue]:
+    """An issue for each (words, number said, table's number, table's label) whose numbers differ
+    (not compared where either is unknown)."""
+    for what, n, table, label in said:
+        if n is not None and table is not None and n != table:
+            yield Issue(check, WARNING, describe(what.strip(), label, table), where)
 
 
 def _total(ctx: Context, tid: str, *rows: str) -> int | None:
@@ -109,8 +117,7 @@ def t3_8(ctx: Context):
         return
     received = _total(ctx, "T3", "new_received")
     carried_in = _total(ctx, "T3", "carried_in")
-    where = ctx.report.narrative.path if ctx.report.narrative else None
-    for line, clause in _clauses(ctx, ("一",), ("申请", "件")):
+    for where, clause in _clauses(ctx, ("一",), ("申请", "件")):
         said: list[tuple[str, int, int | None, str]] = []  # (what, number said, table's, table's label)
         if "结转" in clause:
             for rx, row in ((_CARRIED_OUT, "carried_out"), (_CARRIED_IN, "carried_in")):
@@ -126,10 +133,7 @@ def t3_8(ctx: Context):
             if rows:
                 label = _t3_label(ctx, rows[0]) if len(rows) == 1 else f"（{'一二三四五六'[list(_RESULTS).index(m[1])]}）{m[1]}"
                 said.append((m[0], cn_number(m[1 + 1]), _total(ctx, "T3", *rows), label))
-        for what, n, table, label in said:
-            if n is not None and table is not None and n != table:
-                yield Issue("T3-8", WARNING, f"正文“{what.strip()}”与表三不一致：表三“{label}”总计为 {table} 件",
-                            Location(where, line))
+        yield from _disagreements("T3-8", said, where, lambda what, label, table: f"正文“{what}”与表三不一致：表三“{label}”总计为 {table} 件")
 
 
 # T4-6 -------------------------------------------------------------------------------------
@@ -147,8 +151,7 @@ def t4_6(ctx: Context):
         return
     review = _total(ctx, "T4", "review")
     suit = _total(ctx, "T4", "suit_direct", "suit_after_review")
-    where = ctx.report.narrative.path if ctx.report.narrative else None
-    for line, clause in _clauses(ctx, (None, "一", "五", "六"), ("行政复议", "行政诉讼")):
+    for where, clause in _clauses(ctx, (None, "一", "五", "六"), ("行政复议", "行政诉讼")):
         if _OUTCOME.search(clause):
             continue
         said: list[tuple[str, int, int | None, str]] = []
@@ -162,7 +165,4 @@ def t4_6(ctx: Context):
                 said.append((rest, 0, review, "行政复议总计"))
             if "行政诉讼" in rest:
                 said.append((rest, 0, suit, "行政诉讼两类起诉总计之和"))
-        for what, n, table, label in said:
-            if n is not None and table is not None and n != table:
-                yield Issue("T4-6", WARNING, f"正文“{what.strip()}”与表四不一致：表四{label}为 {table} 件",
-                            Location(where, line))
+        yield from _disagreements("T4-6", said, where, lambda what, label, table: f"正文“{what}”与表四不一致：表四{label}为 {table} 件")
