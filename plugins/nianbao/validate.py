@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .history import check_history
 from .issues import ERROR, WARNING, Issue, sort_issues
 from .loader import LoadResult, load_site
 from .model import Site
@@ -52,11 +53,12 @@ def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "con
                after_load=None, processes: int = 1) -> tuple[LoadResult, list[Issue]]:
     """Load and validate: the loading issues and the rule findings, sorted, each once. ``after_load``
     is called with the loaded site before it is validated (the build starts its open-data worker);
-    ``processes`` read the files (see :func:`load_site`)."""
+    ``processes`` read the files (see :func:`load_site`). M-7 (changed after publication) is read
+    from the repository's git history (:mod:`.history`)."""
     result = load_site(root, data_dir, content_dir, cache, processes, check_report=validate_report)
     if after_load is not None:
         after_load(result)
-    issues = result.issues + validate_site(result.site, result.checked)
+    issues = result.issues + validate_site(result.site, result.checked) + check_history(root, result.site, [data_dir, content_dir])
     return result, sort_issues(issues)
 
 
