@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 
@@ -164,8 +165,9 @@ def test_portal_in_a_subfolder_of_the_repository(site, tmp_path):
     assert issue.location.file == DATA and "5 → 6" in issue.message
 
 
-def test_report_page_shows_the_change(repo, tmp_path):
-    """The public sees it on the report page, under 说明 of the 数据核验 box."""
+def test_report_and_status_pages_show_the_change(repo, tmp_path):
+    """The public sees it on the report page, under 说明 of the 数据核验 box; evaluators on the
+    status page, in the report's cell."""
     from .conftest import mkdocs_build
 
     commit(repo.root, "2025-01-15")
@@ -178,6 +180,11 @@ def test_report_page_shows_the_change(repo, tmp_path):
     box = page[page.index('id="nb-check-h"'):]
     box = box[: box.index("</section>")]
     assert "表二“行政许可” 12 → 13" in box and "（M-7）" in box
+    status = (out / "status" / "index.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<td class="nb-st[^"]*">(.*?)</td>', status)
+    changed = [c for c in cells if "发布后改动" in c]
+    assert len(changed) == 1 and "demo/2024/" in changed[0]
+    assert "其中发布后改动 1。" in status and "没有注明修订（M-7）" in status
 
 
 def test_workflows_that_build_check_out_the_whole_history():

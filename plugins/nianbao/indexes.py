@@ -14,6 +14,7 @@ from .formats import FormatDef, format_for_year, get_format
 from .issues import ERROR, WARNING, Issue
 from .model import Cell, CellKind, Number, Report, Site, Table, Unit
 from .rules.meta import deadline
+from .history import CHECK as CHANGED_CHECK
 
 # ------------------------------------------------------------------------------------ figures
 
@@ -346,23 +347,25 @@ class Status:
     due: dt.date | None = None
     errors: int = 0
     warnings: int = 0
+    changed: bool = False  # M-7: changed after publication without a revision note
 
 
 def report_status(site: Site, report: Report, issues: list[Issue]) -> Status:
     unit = site.units.get(report.unit)
     errors = sum(1 for i in issues if i.severity is ERROR)
     warnings = sum(1 for i in issues if i.severity is WARNING)
+    changed = any(i.check == CHANGED_CHECK and i.location is not None for i in issues)
     due, _why = deadline(report.year, unit.kind if unit else None, bool(unit and unit.is_department))
     date = report.meta.published_date
     if errors:
-        return Status("errors", f"有 {errors} 个错误", date, due, errors, warnings)
+        return Status("errors", f"有 {errors} 个错误", date, due, errors, warnings, changed)
     if date and date > due:
-        return Status("late", f"逾期发布（{date.isoformat()}，期限 {due.isoformat()}）", date, due, errors, warnings)
+        return Status("late", f"逾期发布（{date.isoformat()}，期限 {due.isoformat()}）", date, due, errors, warnings, changed)
     if warnings:
-        return Status("warnings", f"有 {warnings} 个警告", date, due, errors, warnings)
+        return Status("warnings", f"有 {warnings} 个警告", date, due, errors, warnings, changed)
     if date:
-        return Status("published", f"{date.isoformat()} 发布", date, due)
-    return Status("published", "已发布（未载明发布日期）", None, due)
+        return Status("published", f"{date.isoformat()} 发布", date, due, changed=changed)
+    return Status("published", "已发布（未载明发布日期）", None, due, changed=changed)
 
 
 @dataclass
@@ -382,6 +385,8 @@ def status_matrix(site: Site, issues_by_report: dict[tuple[str, int], list[Issue
             r = site.report(unit.id, y)
             s = report_status(site, r, issues_by_report.get(r.key, [])) if r else Status("missing", "未发布")
             counts[s.state] = counts.get(s.state, 0) + 1
+            if s.changed:
+                counts["changed"] = counts.get("changed", 0) + 1
             cells.append(s)
         rows.append((unit, cells))
     return Matrix(years, rows, counts)
