@@ -71,9 +71,13 @@ def test_cli_export_writes_every_file(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["export", "--out", str(out), "--root", str(SITES / "sample")]) == 0
     site = check_site(SITES / "sample")[0].site
-    for unit, year in site.reports:
-        for suffix in (".json", "-T2.csv", "-T3.csv", "-T4.csv"):
+    legacy = 0
+    for (unit, year), r in site.reports.items():
+        csvs = ("-T2.csv", "-T3.csv", "-T4.csv") if r.format.tables else tuple(f"-L{i}.csv" for i in range(1, len(r.legacy_tables) + 1))
+        legacy += not r.format.tables
+        for suffix in (".json", *csvs):
             assert (out / "reports" / unit / f"{year}{suffix}").exists()
+    assert legacy == 1  # 西山镇 2018
     for name in ("nianbao-all.json", "nianbao-cells.csv", "nianbao.xlsx", "schema/report.schema.json", "schema/datafile.schema.json"):
         assert (out / name).exists(), name
 

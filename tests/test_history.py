@@ -202,3 +202,17 @@ def test_workflows_that_build_check_out_the_whole_history():
                 checkout = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout")]
                 assert checkout and checkout[0].get("with", {}).get("fetch-depth") == 0, f"{wf.name}: {name}"
     assert building >= 2
+
+
+def test_a_table_as_printed_changed_after_publication(repo):
+    """Reports for 2018 and before: the tables as printed are compared row by row."""
+    from .test_legacy import DATA, TEXT
+
+    repo.write("data/demo/2017.yml", DATA)
+    repo.write("content/demo/2017.md", TEXT)
+    commit(repo.root, "2018-03-01")
+    line = repo.edit("data/demo/2017.yml", "[（一）收到申请数, 件, 5]", "[（一）收到申请数, 件, 6]")
+    commit(repo.root, "2019-05-01")
+    (issue,) = [i for i in m7(repo) if "2017" in i.file]
+    assert "统计表 1“2017年政府信息公开情况统计表”第 5 行起有改动" in issue.message
+    assert issue.location.line == line

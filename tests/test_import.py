@@ -560,3 +560,22 @@ def test_html_encoding_declared_or_not(site_dir, tmp_path, capsys, encoding, dec
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0, out
     assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+
+
+def test_source_text_with_a_comma_is_quoted_inside_a_row(site_dir, tmp_path):
+    """A cell written as in the source ("1,234") sits in a [ … ] row, where a bare comma would split
+    it into two values."""
+    from nianbao.datafile import render_data_file
+    from nianbao.formats import get_format
+    from nianbao.loader import load_report
+    from nianbao.model import Cell, CellKind, Table
+
+    fmt = get_format("2021")
+    rows = {r.key: {c.key: Cell(CellKind.NUMBER, 0) for c in r.columns} for r in fmt.table("T3").rows}
+    rows["new_received"]["natural_person"] = Cell(CellKind.NUMBER, 1234, raw="1,234")
+    path = tmp_path / "2024.yml"
+    path.write_text(render_data_file(None, "x", 2024, fmt, tables={"T3": Table("T3", rows)}), encoding="utf-8")
+    report, issues = load_report(path, "2024.yml", "x", 2024)
+    assert [i for i in issues if i.severity.value == "error"] == []
+    got = report.tables["T3"].rows["new_received"]
+    assert (got["natural_person"].value, got["natural_person"].raw) == (1234, "1,234")

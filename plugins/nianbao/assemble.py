@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .canonical import report_from_canonical
-from .indexes import Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
+from .indexes import LEGACY_REASON, Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
 from .model import Contact, Site, Unit
 from .render import render, render_table
 from .searchindex import PARTS_FILE
@@ -225,6 +225,8 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
 
     per_year = []
     for y in nat.years:
+        if all(why == LEGACY_REASON for why in nat.reasons[y].values()):
+            continue  # only reports for 2018 or before: nothing to sum (as a portal's own roll-ups)
         ro = nat.rollup(y)
         breakdown = []
         for s in info:

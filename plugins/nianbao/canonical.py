@@ -4,6 +4,11 @@ the importer.
 Shape: ``{"unit", "year", "format", "meta", "proactive", "applications", "review_litigation"}``,
 each table ``{row key: {column key: value}}`` with the spec's keys. A value is a number, ``null``
 for a blank cell, or a string: the not-applicable mark as written ("/", "—", …).
+
+A report for 2018 or before (format ``legacy``) has ``"tables"`` instead: a list of
+``{"title", "columns", "rows"}`` as printed, each row a list of cells: text and not-applicable marks
+as strings, numbers as numbers (a number written with a unit, "251000元", as its text), blanks as
+``null``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,29 @@ def cell_value(c: Cell):
     return c.value
 
 
+def legacy_value(c: "str | Cell"):
+    """A cell of a table as printed, in JSON."""
+    if isinstance(c, str):
+        return c
+    if c.kind is CellKind.NUMBER and c.unit_raw:
+        return c.raw.strip() if c.raw else f"{c.value}{c.unit_raw}"
+    return cell_value(c)
+
+
+def legacy_cell(v, first: bool) -> "str | Cell":
+    """:func:`legacy_value` read back (as the loader reads a data file's cell)."""
+    from .normalize import parse_cell
+
+    if first:
+        return v if isinstance(v, str) else "" if v is None else str(v)
+    if v is None:
+        return Cell(CellKind.BLANK)
+    if isinstance(v, str):
+        pc = parse_cell(v)
+        return v if pc.kind is None else pc.to_cell()
+    return Cell(CellKind.NUMBER, v if isinstance(v, (int, Decimal)) else Decimal(repr(v)))
+
+
 def report_to_canonical(report: Report) -> dict:
     out: dict = {
         "unit": report.unit,
@@ -29,6 +57,10 @@ def report_to_canonical(report: Report) -> dict:
         "format": report.format.id,
         "meta": report.meta.as_dict(),
     }
+    if not report.format.tables:  # 2018 and before: the tables as printed
+        out["tables"] = [{"title": t.title, "columns": list(t.columns), "rows": [[legacy_value(c) for c in row] for row in t.rows]}
+                         for t in report.legacy_tables]
+        return out
     for tid in ("T2", "T3", "T4"):
         tdef = report.format.table(tid)
         t = report.table(tid)
@@ -88,10 +120,15 @@ def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
     from .formats import get_format
     from .model import Cell, Meta, Table
 
+    from .model import LegacyTable
+
     fmt = get_format(d["format"])
     units = d.get("cell_units", {})
     tables = {}
-    for tid in ("T2", "T3", "T4"):
+    legacy = tuple(LegacyTable(t.get("title"), tuple(t["columns"]), tuple(tuple(legacy_cell(v, j == 0) for j, v in enumerate(row))
+                                                                        for row in t["rows"]))
+                   for t in d.get("tables") or ())
+    for tid in ("T2", "T3", "T4") if fmt.tables else ():
         tdef = fmt.table(tid)
         rows = d.get(tdef.json_key)
         if rows is None:
@@ -117,4 +154,5 @@ def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
                 written_date=day(m.get("written_date")), published_date=day(m.get("published_date")),
                 period_start=day(m.get("period", {}).get("start")), period_end=day(m.get("period", {}).get("end")),
                 scope=m.get("scope") or "organ")
-    return Report(unit=unit or d["unit"], year=int(d["year"]), format=fmt, meta=meta, tables=tables, data_path="")
+    return Report(unit=unit or d["unit"], year=int(d["year"]), format=fmt, meta=meta, tables=tables, data_path="",
+                  legacy_tables=legacy)

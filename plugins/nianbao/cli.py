@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .canonical import dumps, report_to_canonical
 from .datafile import render_data_file, render_narrative_skeleton
-from .formats import FORMAT_IDS, format_for_year, get_format
+from .formats import FORMAT_IDS, LEGACY_ID, format_for_year, get_format
 from .issues import format_github, format_text, has_errors, summary
 from .loader import REGISTRY_FILE, UNIT_ID, content_path, data_path, find_site_root, load_registry
 from .loadpool import default_processes
@@ -73,9 +73,7 @@ def cmd_new(args) -> int:
     unit = units.get(args.unit)
     if unit is None:
         raise CliError(f"单位“{args.unit}”不在 {args.data_dir}/{REGISTRY_FILE} 中，请先在名录中添加")
-    fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
-    if fmt is None:
-        raise CliError(f"{args.year} 年没有统一格式（2019 年起才有），请用 --template 指定 2019 或 2021")
+    fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year) or get_format(LEGACY_ID)
     dpath = data_path(root, args.unit, args.year, args.data_dir)
     cpath = content_path(root, args.unit, args.year, args.content_dir)
     existing = [p for p in (dpath, cpath) if p.exists()]
@@ -87,7 +85,7 @@ def cmd_new(args) -> int:
     dpath.write_text(render_data_file(unit, args.unit, args.year, fmt, header_note=note), encoding="utf-8")
     title = f"{unit.full_name}{args.year}年政府信息公开工作年度报告"
     cpath.write_text(render_narrative_skeleton(fmt, title, args.year), encoding="utf-8")
-    print(f"已创建 {dpath.relative_to(root)} 和 {cpath.relative_to(root)}（{fmt.id} 年格式）")
+    print(f"已创建 {dpath.relative_to(root)} 和 {cpath.relative_to(root)}（{fmt.name if not fmt.tables else fmt.id + ' 年格式'}）")
     return 0
 
 
@@ -163,7 +161,8 @@ def cmd_import(args) -> int:
             failed += 1
             continue
         print(f"  识别：{'；'.join(plan.guesses) or f'单位 {plan.unit_id}，年度 {plan.year}'}")
-        shown = f"混合（按 {plan.format} 年格式保存）" if plan.detected == "hybrid" else plan.detected
+        shown = (f"混合（按 {plan.format} 年格式保存）" if plan.detected == "hybrid"
+                 else f"{get_format(LEGACY_ID).name}，统计表照原表" if plan.detected == LEGACY_ID else plan.detected)
         print(f"  格式：{shown}" + (f"（依据：{'、'.join(plan.evidence)}）" if plan.evidence else ""))
         if plan.notes:
             print(f"  说明（{len(plan.notes)} 项）：")
@@ -241,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", parents=[common], help="新建一份年报的数据文件和正文文件")
     n.add_argument("unit", help="单位标识，如 dazhangzhuang")
     n.add_argument("year", type=int, help="报告年度，如 2025")
-    n.add_argument("--template", dest="format_id", choices=FORMAT_IDS, help="格式版本（默认按年度）")
+    n.add_argument("--template", dest="format_id", choices=[*FORMAT_IDS, LEGACY_ID],
+                   help=f"格式版本（默认按年度；2018 年度及以前为 {LEGACY_ID}，统计表照原表录入）")
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
     n.set_defaults(func=cmd_new)
 

@@ -22,10 +22,13 @@ def _pad(s: str, width: int) -> str:
     return s + " " * max(0, width - _width(s))
 
 
-def yaml_str(s: str | None) -> str:
-    """A string as a YAML scalar: plain where that reads back as the same text, quoted otherwise."""
+def yaml_str(s: str | None, flow: bool = False) -> str:
+    """A string as a YAML scalar: plain where that reads back as the same text, quoted otherwise.
+    ``flow``: also inside a flow sequence (``[a, b]``), where a comma or bracket ends a plain scalar."""
     if s is None:
         return "~"
+    if flow:
+        return yaml.safe_dump([s], allow_unicode=True, default_flow_style=True, width=10**9).strip()[1:-1]
     out = yaml.safe_dump(s, allow_unicode=True, default_style=None, width=10**9).rstrip("\n")
     if out.endswith("\n..."):
         out = out[: -len("\n...")]
@@ -36,13 +39,14 @@ def cell_text(c: Cell | None) -> str:
     """How a cell is written in a data file: a number, ~ for blank, the NA mark, or its source text."""
     if c is None or c.kind is CellKind.BLANK:
         return "~"
+    # written inside [ … ] rows too: quoted where a comma would split it ("1,234")
     if c.kind is CellKind.NA:
-        return yaml_str(c.raw or "/")
+        return yaml_str(c.raw or "/", flow=True)
     if c.raw is not None:
         # keep source text that was not a plain number (full-width digits, "251000元", "+4")
-        return yaml_str(c.raw.strip())
+        return yaml_str(c.raw.strip(), flow=True)
     if c.unit_raw:
-        return yaml_str(f"{format_number(c.value)}{c.unit_raw}")
+        return yaml_str(f"{format_number(c.value)}{c.unit_raw}", flow=True)
     return format_number(c.value)
 
 
@@ -99,19 +103,22 @@ def render_data_file(
     tables: dict[str, Table] | None = None,
     header_note: str | None = None,
     absent: dict[str, str] | None = None,
+    legacy_tables: tuple | None = None,
 ) -> str:
     """The data file's text. ``tables``: the tables' cells (none: every cell blank, for a new
     report); ``absent``: tables the source did not have, with why: written commented out, with the
     reason, so that the report lacks them (M-4) until someone fills them in from the original,
-    instead of holding a table of blanks nobody published."""
+    instead of holding a table of blanks nobody published. A report for 2018 or before (``fmt`` is
+    the legacy format) has ``legacy_tables`` (model.LegacyTable) instead: written as printed."""
     title = (meta and meta.title) or (f"{unit.full_name}{year}年政府信息公开工作年度报告" if unit else None)
     publisher = (meta and meta.publisher) or (unit.full_name if unit else None)
     m = meta or Meta()
     period_start = m.period_start.isoformat() if m.period_start else f"{year}-01-01"
     period_end = m.period_end.isoformat() if m.period_end else f"{year}-12-31"
     iso = lambda d: d.isoformat() if d else "~"  # noqa: E731
+    legacy = not fmt.tables
     out = [
-        f"# {title or unit_id + ' ' + str(year)}：统计表（二、三、四部分）",
+        f"# {title or unit_id + ' ' + str(year)}：{'报告信息和统计表（照原表）' if legacy else '统计表（二、三、四部分）'}",
         "# 数字照原表填写；空白单元格写 ~，不适用写 /（不要写成 0）。",
     ]
     if header_note:
@@ -119,7 +126,7 @@ def render_data_file(
     out += [
         f"unit: {unit_id}",
         f"year: {year}",
-        f'format: "{fmt.id}"  # {fmt.source}',
+        f"format: {fmt.id}  # {fmt.name}" if legacy else f'format: "{fmt.id}"  # {fmt.source}',
         *([f"scope: {m.scope}"] if m.scope != "organ" else []),
         "meta:",
         f"  title: {yaml_str(title)}  # 标题",
@@ -133,6 +140,8 @@ def render_data_file(
     if m.revisions:
         out.append("revisions:  # 发布后的数据修订")
         out += [f"  - {{date: {d.isoformat()}, note: {yaml_str(n)}}}" for d, n in m.revisions]
+    if legacy:
+        return "\n".join(out + [""] + _legacy_lines(year, legacy_tables or ())) + "\n"
     for section in fmt.sections:
         if section.kind != "table":
             continue
@@ -147,8 +156,42 @@ def render_data_file(
     return "\n".join(out) + "\n"
 
 
+def _legacy_lines(year: int, tables: tuple) -> list[str]:
+    out = [
+        "# 2018 年度及以前没有全国统一的格式：原报告的统计表照原样录入，每张表写表题（title）、表头各列（columns）",
+        "# 和各行（rows：每行一个列表，行名在前，再依次是各列的值；只有一个值的行是分组标题）。例如：",
+        f"#   - title: {year}年政府信息公开情况统计表",
+        "#     columns: [统计指标, 单位, 统计数]",
+        "#     rows:",
+        "#       - [一、主动公开情况]",
+        "#       - [主动公开政府信息数, 条, 120]",
+        "# 原报告没有统计表的，保留 tables: []。",
+    ]
+    if not tables:
+        return out + ["tables: []"]
+    out.append("tables:")
+    for t in tables:
+        out.append(f"  - title: {yaml_str(t.title)}")
+        out.append("    columns: [" + ", ".join(yaml_str(c, flow=True) for c in t.columns) + "]")
+        out.append("    rows:")
+        for row in t.rows:
+            cells = [yaml_str(c, flow=True) if isinstance(c, str) else cell_text(c) for c in row]
+            out.append("      - [" + ", ".join(cells) + "]")
+    return out
+
+
+LEGACY_PARTS = ("概述", "主动公开政府信息情况", "依申请公开政府信息情况", "政府信息公开的收费及减免情况",
+                "因政府信息公开申请行政复议、提起行政诉讼情况", "存在的主要问题及改进措施", "其他需要报告的事项")
+
+
 def render_narrative_skeleton(fmt: FormatDef, title: str | None, year: int) -> str:
     """A narrative file with the official section headings and prompts, for a new report."""
+    if not fmt.tables:  # 2018 and before: the usual parts of the time (spec §6), to be matched to the original
+        out = [f"<!-- {title or ''}：正文。2018 年度及以前没有统一格式：各部分的标题照原报告写，统计表写在数据文件中。 -->", ""]
+        out += ["（前言：法律依据、统计期限、公开查阅的途径和联系方式。）", ""]
+        for n, part in enumerate(LEGACY_PARTS):
+            out += [f"## {'一二三四五六七'[n]}、{part}", "", "（待填写）", ""]
+        return "\n".join(out).rstrip("\n") + "\n"
     out = [
         f"<!-- {title or ''}：正文。二、三、四部分（统计表）由数据文件生成，这里只写前言和一、五、六部分。 -->",
         "",

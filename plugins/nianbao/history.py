@@ -170,6 +170,22 @@ def figure_changes(before: Report, now: Report) -> list[tuple[str, Location | No
     if before.format.id != now.format.id:
         out.append((f"年报格式 {before.format.id} → {now.format.id}", now.location))
         return out
+    if not now.format.tables:  # 2018 and before: tables as printed
+        from .canonical import legacy_value
+
+        seen = lambda t: (t.title, t.columns, [[legacy_value(c) for c in row] for row in t.rows])  # noqa: E731
+        for i in range(max(len(before.legacy_tables), len(now.legacy_tables))):
+            tb = before.legacy_tables[i] if i < len(before.legacy_tables) else None
+            tn = now.legacy_tables[i] if i < len(now.legacy_tables) else None
+            name = f"统计表 {i + 1}“{(tn or tb).title or ''}”"
+            if tb is None or tn is None:
+                out.append((f"{name}{'补上' if tb is None else '删去'}", (tn.location if tn else None) or now.location))
+            elif seen(tb) != seen(tn):
+                a, b = seen(tb), seen(tn)
+                rows = [j for j in range(max(len(a[2]), len(b[2]))) if j >= len(a[2]) or j >= len(b[2]) or a[2][j] != b[2][j]]
+                where = tn.row_locations[rows[0]] if rows and rows[0] < len(tn.row_locations) else tn.location
+                out.append((f"{name}" + (f"第 {rows[0] + 1} 行起有改动" if rows else "的表题或表头有改动"), where))
+        return out
     for tdef in now.format.tables.values():
         tb, tn = before.tables.get(tdef.id), now.tables.get(tdef.id)
         if tb is None and tn is None:

@@ -135,8 +135,10 @@ class Series:
 
 
 def unit_series(site: Site, unit_id: str) -> Series:
-    years = site.years_of(unit_id)
-    reports = [site.reports[(unit_id, y)] for y in years]
+    """The unit's figures by year, for the years in a national format (2019 on: a report for 2018 or
+    before has no figures to line up)."""
+    reports = [r for r in (site.reports[(unit_id, y)] for y in site.years_of(unit_id)) if r.format.tables]
+    years = [r.year for r in reports]
     comparable = [(c, [column_value(r, c) for r in reports]) for c in comparable_columns()]
     t2 = {}
     for fid in ("2021", "2019"):
@@ -183,8 +185,13 @@ class YearView:
 
 
 def year_view(site: Site, year: int) -> YearView:
+    """Every unit's figures for ``year``; before 2019 (no national format), only where some report of
+    the year is in one (otherwise no columns: the reports are listed)."""
     fmt = format_for_year(year)
-    columns = comparable_columns() + (t2_columns(fmt.id) if fmt else [])
+    if fmt:
+        columns = comparable_columns() + t2_columns(fmt.id)
+    else:
+        columns = comparable_columns() if any(r.format.tables for (u, y), r in site.reports.items() if y == year) else []
     rows, missing = [], []
     by_unit: dict[str, YearRow] = {}
     for unit in site.units.values():
@@ -198,7 +205,7 @@ def year_view(site: Site, year: int) -> YearView:
     for parent in rollup_parents(site):
         below = descendants(site, parent.id)
         mine = [by_unit[u.id] for u in below if u.id in by_unit]
-        if mine:
+        if mine and has_rollup(site, parent.id, year):
             values = [_sum_values([row.values[i] for row in mine]) for i in range(len(columns))]
             totals.append(ParentTotal(parent, len(mine), len(below), values))
     return YearView(year, fmt, columns, rows, missing, totals)
@@ -234,8 +241,19 @@ def rollup_format(year: int) -> FormatDef:
     return format_for_year(year) or get_format("2019")
 
 
+def has_rollup(site: Site, parent_id: str, year: int) -> bool:
+    """Whether the units below ``parent_id`` have a roll-up for ``year``: some report in a national
+    format (a roll-up page then also lists the reports it could not sum, and why)."""
+    return any((r := site.report(u.id, year)) is not None and r.format.tables for u in descendants(site, parent_id))
+
+
+LEGACY_REASON = "2018 年度及以前的年报没有统一格式，统计表不能加总"
+
+
 def why_not_summed(report: Report, fmt: FormatDef) -> str | None:
     """Why ``report`` cannot be summed into a roll-up in ``fmt``, or None when it can."""
+    if not report.format.tables:
+        return LEGACY_REASON
     if report.format.id != fmt.id:
         return f"使用 {report.format.id} 年格式，统计项与 {fmt.id} 年格式不同"
     if any(report.table(t) is None for t in ("T2", "T3", "T4")):

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .formats import FORMAT_IDS, TABLE_IDS, TableDef, get_format
+from .formats import FORMAT_IDS, LEGACY_ID, TABLE_IDS, TableDef, get_format
 from .issues import ERROR, INFO, WARNING, Issue
 from .loadpool import load_all
-from .model import UNIT_KINDS, Cell, CellKind, Contact, Location, Meta, Narrative, Report, Section, Site, Table, Unit
+from .model import UNIT_KINDS, Cell, CellKind, Contact, LegacyTable, Location, Meta, Narrative, Report, Section, Site, Table, Unit
 from .normalize import NOTE_LABELS, parse_cell
 from .yamlio import MappingNode, ScalarNode, SequenceNode, check_keys, compose_file, is_null, loc, mapping, scalar_text
 
@@ -24,7 +24,7 @@ REGISTRY_FILE = "units.yml"
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 
-REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "acknowledged", "revisions")
+REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "tables", "acknowledged", "revisions")
 META_KEYS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period")
 META_LABELS = {
     "title": "标题",
@@ -297,6 +297,68 @@ def _table(node, path, tdef: TableDef, issues) -> Table:
     return Table(tdef.id, rows, loc(path, node), row_locs)
 
 
+def _legacy_cell(node, path, where_text: str, issues, label: bool) -> "str | Cell | None":
+    """A cell of a table as printed: text (always, in the first column), or a number, blank or
+    not-applicable mark when it reads as one; anything else is kept as the text it is."""
+    if not isinstance(node, ScalarNode):
+        issues.append(Issue("L-TYPE", ERROR, f"{where_text}应为单个值（文字或数字）", loc(path, node)))
+        return None
+    text = scalar_text(node)
+    if label:
+        return (text or "").strip()
+    pc = parse_cell(text)
+    if pc.kind is None:
+        return text.strip()
+    return pc.to_cell(loc(path, node))
+
+
+def _legacy_tables(node, path, issues) -> tuple[LegacyTable, ...]:
+    """``tables:`` of a report for 2018 or before: a list of tables as printed."""
+    example = "tables:\n  - title: 政府信息公开情况统计表\n    columns: [指标, 单位, 数量]\n    rows:\n      - [主动公开政府信息数, 条, 120]"
+    if is_null(node):
+        return ()
+    if not isinstance(node, SequenceNode):
+        issues.append(Issue("L-TYPE", ERROR, f"tables 应为表格的列表，例如：\n{example}", loc(path, node)))
+        return ()
+    out = []
+    for n, tnode in enumerate(node.value, start=1):
+        what = f"第 {n} 张原表"
+        t = mapping(tnode, path, what, issues)
+        if t is None:
+            continue
+        check_keys(t, ("title", "columns", "rows"), path, what, issues)
+        title = _text(t["title"][1], path, f"{what}的标题", issues) if "title" in t else None
+        columns: tuple[str, ...] = ()
+        cnode = t["columns"][1] if "columns" in t else None
+        if cnode is None or not isinstance(cnode, SequenceNode) or not cnode.value:
+            issues.append(Issue("L-MISSING", ERROR, f"{what}须有 columns:（表头各列的名称，从左到右）",
+                                loc(path, cnode) if cnode is not None else loc(path, tnode)))
+        else:
+            columns = tuple(_legacy_cell(c, path, f"{what}的列名", issues, label=True) or "" for c in cnode.value)
+        rows, row_locs = [], []
+        rnode = t["rows"][1] if "rows" in t else None
+        if rnode is None or not isinstance(rnode, SequenceNode):
+            issues.append(Issue("L-MISSING", ERROR, f"{what}须有 rows:（各行，每行一个列表）",
+                                loc(path, rnode) if rnode is not None else loc(path, tnode)))
+        else:
+            for i, row in enumerate(rnode.value, start=1):
+                where = loc(path, row)
+                if not isinstance(row, SequenceNode) or not row.value:
+                    issues.append(Issue("L-TYPE", ERROR, f"{what}第 {i} 行应为列表：[行名, 值, …]", where))
+                    continue
+                if columns and len(row.value) not in (1, len(columns)):
+                    issues.append(Issue("L-ROW-LENGTH", ERROR, f"{what}第 {i} 行有 {len(row.value)} 个值，表头有 {len(columns)} 列"
+                                        "（只有一个值的行是分组标题）", where))
+                    continue
+                cells = tuple(_legacy_cell(c, path, f"{what}第 {i} 行", issues, label=j == 0) for j, c in enumerate(row.value))
+                if any(c is None for c in cells):
+                    continue
+                rows.append(cells)
+                row_locs.append(where)
+        out.append(LegacyTable(title, columns, tuple(rows), loc(path, tnode), tuple(row_locs)))
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------------------------
 # reports
 
@@ -332,9 +394,10 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
             Issue("L-MISSING", ERROR, "缺少 format:（年报格式版本：2021 或 2019）", where)
         )
         return None, issues
-    if fid not in FORMAT_IDS:
+    if fid not in FORMAT_IDS and fid != LEGACY_ID:
         issues.append(
-            Issue("L-FORMAT-ID", ERROR, f"格式版本“{fid}”未知，可用：{'、'.join(FORMAT_IDS)}", loc(path, top["format"][1]))
+            Issue("L-FORMAT-ID", ERROR, f"格式版本“{fid}”未知，可用：{'、'.join(FORMAT_IDS)}，2018 年度及以前用 {LEGACY_ID}",
+                  loc(path, top["format"][1]))
         )
         return None, issues
     fmt = get_format(fid)
@@ -389,9 +452,21 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
     meta_kwargs["revisions"] = tuple(revisions)
 
     tables: dict[str, Table] = {}
-    for tid in TABLE_IDS:
-        if tid in top:
-            tables[tid] = _table(top[tid][1], path, fmt.table(tid), issues)
+    legacy: tuple[LegacyTable, ...] = ()
+    if fid == LEGACY_ID:
+        for tid in TABLE_IDS:
+            if tid in top:
+                issues.append(Issue("L-FORMAT-ID", ERROR, f"2018 年度及以前的报告（format: {LEGACY_ID}）没有官方统计表 {tid}："
+                                    "原报告的统计表照原样写在 tables: 中", loc(path, top[tid][0])))
+        if "tables" in top:
+            legacy = _legacy_tables(top["tables"][1], path, issues)
+    else:
+        if "tables" in top:
+            issues.append(Issue("L-UNKNOWN-KEY", ERROR, f"tables: 只用于 2018 年度及以前的报告（format: {LEGACY_ID}）；"
+                                f"{fid} 年格式的统计表写在 T2、T3、T4 中", loc(path, top["tables"][0])))
+        for tid in TABLE_IDS:
+            if tid in top:
+                tables[tid] = _table(top[tid][1], path, fmt.table(tid), issues)
     report = Report(
         unit=unit_id,
         year=year,
@@ -402,6 +477,7 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
         location=where,
         meta_locations=meta_locs,
         acknowledged=_acknowledged(top["acknowledged"][1], path, issues) if "acknowledged" in top else {},
+        legacy_tables=legacy,
     )
     return report, issues
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from .formats import get_format
 from .issues import Issue, Severity
-from .model import Cell, CellKind, Location, Meta, Narrative, Report, Section, Table
+from .model import Cell, CellKind, LegacyTable, Location, Meta, Narrative, Report, Section, Table
 
 MIN_FILES = 200  # below this, forking costs more than it saves
 
@@ -187,14 +187,16 @@ def _report(r: Report | None):
         for tid, t in r.tables.items()
     }
     meta = tuple(_value(getattr(r.meta, f.name)) for f in fields(Meta))
+    legacy = tuple((t.title, t.columns, tuple(tuple(c if isinstance(c, str) else _cell(c, p) for c in row) for row in t.rows),
+                    _loc(t.location, p), tuple(_loc(x, p) for x in t.row_locations)) for t in r.legacy_tables)
     return (r.unit, r.year, r.format.id, meta, tables, p, _loc(r.location, p),
-            {k: _loc(v, p) for k, v in r.meta_locations.items()}, r.acknowledged)
+            {k: _loc(v, p) for k, v in r.meta_locations.items()}, r.acknowledged, legacy)
 
 
 def _unreport(v) -> Report | None:
     if v is None:
         return None
-    unit, year, fid, meta, tables, p, loc, meta_locs, acknowledged = v
+    unit, year, fid, meta, tables, p, loc, meta_locs, acknowledged, legacy = v
     return Report(
         unit=unit,
         year=year,
@@ -209,6 +211,10 @@ def _unreport(v) -> Report | None:
         location=_unloc(loc, p),
         meta_locations={k: _unloc(x, p) for k, x in meta_locs.items()},
         acknowledged=acknowledged,
+        legacy_tables=tuple(
+            LegacyTable(title, columns, tuple(tuple(c if isinstance(c, str) else _uncell(c, p) for c in row) for row in rows),
+                        _unloc(tl, p), tuple(_unloc(x, p) for x in rlocs))
+            for title, columns, rows, tl, rlocs in legacy),
     )
 
 

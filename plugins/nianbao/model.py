@@ -180,6 +180,23 @@ class Narrative:
 
 
 @dataclass(frozen=True, slots=True)
+class LegacyTable:
+    """A statistics table of a report for 2018 or before, as printed: its title, its column headers
+    and its rows, each a list of cells. A cell is text (a label, a unit) or a :class:`Cell` (a
+    number, a blank, a not-applicable mark). A row of one cell in a wider table heads the rows
+    below it (一、主动公开情况)."""
+
+    title: str | None
+    columns: tuple[str, ...]
+    rows: tuple[tuple["str | Cell", ...], ...]
+    location: Location | None = None
+    row_locations: tuple[Location | None, ...] = ()
+
+    def is_heading(self, row: tuple) -> bool:
+        return len(row) == 1 and len(self.columns) > 1
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     unit: str
     year: int
@@ -191,6 +208,7 @@ class Report:
     location: Location | None = None
     meta_locations: dict[str, Location] = field(default_factory=dict)
     acknowledged: dict[str, str] = field(default_factory=dict)
+    legacy_tables: tuple[LegacyTable, ...] = ()  # format "legacy" only
 
     @property
     def key(self) -> tuple[str, int]:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from .charts import applications_chart
 from .figures import compare_figures, key_figures
-from .indexes import all_years, descendants, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
+from .indexes import all_years, has_rollup, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
-from .model import Report, Site, Unit
+from .formats import LEGACY_ID
+from .loader import split_front_matter
+from .model import CellKind, LegacyTable, Report, Site, Unit
 from .render import render, render_table, table_outline
 
 Link = Callable[[str], str]
@@ -182,7 +184,7 @@ def site_pages(site: Site) -> list[PageSpec]:
     for y in all_years(site):
         pages.append(PageSpec(year_uri(y), "year", f"{y}年度各单位对比", year=y))
         for parent in rollup_parents(site):
-            if any(site.report(u.id, y) for u in descendants(site, parent.id)):
+            if has_rollup(site, parent.id, y):
                 pages.append(PageSpec(rollup_uri(parent.id, y), "rollup", rollup_title(parent, y), unit=parent.id, year=y))
     return pages
 
@@ -232,7 +234,8 @@ def report_markdown(
     unit = site.units.get(report.unit)
     title = report_title(site, report)
     prev = site.report(report.unit, report.year - 1)
-    years = site.years_of(report.unit)
+    if prev is not None and prev.format.id == LEGACY_ID:
+        prev = None  # its tables have no figures to compare with
     parts: list[str] = [f"# {title}", ""]
     parts += [breadcrumbs(site, unit, link, f"{report.year}年", stash=stash, user_dirs=user_dirs), ""]
     parts += [
@@ -245,9 +248,12 @@ def report_markdown(
             format=report.format,
         )),
         "",
-        _block(stash, render("report_check.html", user_dirs, check=check_summary(issues), data_path=report.data_path)),
+        _block(stash, render("report_check.html", user_dirs, check=check_summary(issues), data_path=report.data_path,
+                            legacy=not report.format.tables)),
         "",
     ]
+    if report.format.id == LEGACY_ID:
+        return "\n".join(parts + _legacy_body(report, user_dirs, stash) + _report_end(site, report, link, user_dirs, stash, downloads))
     figures = key_figures(report)
     changes = compare_figures(report, prev) if prev else None
     parts += [
@@ -284,11 +290,20 @@ def report_markdown(
             parts += [body, ""]
         else:
             parts += [_block(stash, render("missing.html", user_dirs, what="本部分正文")), ""]
+    return "\n".join(parts + _report_end(site, report, link, user_dirs, stash, downloads))
+
+
+def _report_end(site: Site, report: Report, link: Link, user_dirs: tuple[str, ...], stash: Stash | None,
+                downloads: str | None) -> list[str]:
+    """The report page after its sections: the downloads and the unit's other years."""
+    unit = site.units.get(report.unit)
+    years = site.years_of(report.unit)
+    parts: list[str] = []
     if downloads is not None:
         root = link(HOME_URI)
         parts += [
             _block(stash, render("report_downloads.html", user_dirs, base=f"{root}data/reports/{report.unit}/{report.year}",
-                                 data_url=link(DATA_URI), licence=downloads)),
+                                 csvs=_report_csvs(report), data_url=link(DATA_URI), licence=downloads)),
             "",
         ]
     others = [y for y in years if y != report.year]
@@ -303,7 +318,56 @@ def report_markdown(
         )),
         "",
     ]
-    return "\n".join(parts)
+    return parts
+
+
+def _report_csvs(report: Report) -> list[tuple[str, str]]:
+    """The report's tables as CSV files (export.report_files): file suffix and link text."""
+    if report.format.tables:
+        return [("T2", "表二"), ("T3", "表三"), ("T4", "表四")]
+    n = len(report.legacy_tables)
+    return [(f"L{i}", "统计表" if n == 1 else f"统计表 {i}") for i in range(1, n + 1)]
+
+
+def legacy_table_html(t: LegacyTable, id_prefix: str, user_dirs: tuple[str, ...] = ()) -> str:
+    """A table of a report for 2018 or before, as printed: real header cells, blanks said to screen readers."""
+    width = max([len(t.columns)] + [len(r) for r in t.rows])
+    columns = list(t.columns) + [""] * (width - len(t.columns))
+    groups: list[dict] = [{"heading": None, "rows": []}]
+    for row in t.rows:
+        if t.is_heading(row):
+            groups.append({"heading": row[0], "rows": []})
+            continue
+        cells = []
+        for c in row:
+            if isinstance(c, str):
+                cells.append({"text": c, "num": False, "sr": None})
+            elif c.kind is CellKind.BLANK:
+                cells.append({"text": "", "num": False, "sr": "空白"})
+            elif c.kind is CellKind.NA:
+                cells.append({"text": c.raw or "/", "num": False, "sr": None})
+            else:
+                cells.append({"text": c.raw.strip() if c.raw else c.display(), "num": True, "sr": None})
+        groups[-1]["rows"].append(cells)
+    groups = [g for g in groups if g["heading"] is not None or g["rows"]]
+    return render("legacy_table.html", user_dirs, id=id_prefix, caption=t.title or "统计表", columns=columns, width=width,
+                  groups=groups)
+
+
+def _legacy_body(report: Report, user_dirs: tuple[str, ...], stash: Stash | None) -> list[str]:
+    """A report for 2018 or before: its text as written (no prescribed parts), then its tables."""
+    parts: list[str] = []
+    n = report.narrative
+    if n is not None:
+        body = strip_comments(split_front_matter(n.source)[0]).strip()
+        if body:
+            parts += [body, ""]
+    if n is None or not parts:
+        parts += [_block(stash, render("missing.html", user_dirs, what="正文")), ""]
+    parts += ["## 统计表", "", _block(stash, render("legacy_note.html", user_dirs, count=len(report.legacy_tables))), ""]
+    for i, t in enumerate(report.legacy_tables, start=1):
+        parts += [_block(stash, legacy_table_html(t, f"nb-legacy-{i}", user_dirs)), ""]
+    return parts
 
 
 # ----------------------------------------------------------------------------------------- indexes
@@ -322,10 +386,12 @@ def unit_markdown(
     kids = [{"unit": c, "url": link(unit_uri(c.id)), "years": site.years_of(c.id)} for c in site.children_of(unit.id)]
     parent = site.units.get(unit.parent) if unit.parent else None
     series = unit_series(site, unit.id) if years else None
+    if series is not None and not series.years:
+        series = None  # only reports for 2018 or before: no figures to line up
     rollups = []
     if kids:
         for y in all_years(site):
-            if any(site.report(u.id, y) for u in descendants(site, unit.id)):
+            if has_rollup(site, unit.id, y):
                 rollups.append((y, link(rollup_uri(unit.id, y))))
     return "\n".join(
         [
@@ -374,13 +440,14 @@ def home_markdown(
     glance = None
     if latest:
         view = year_view(site, latest)
-        i = [c.key for c in view.columns].index("new_received")
-        received = [r.values[i] for r in view.rows]
+        keys = [c.key for c in view.columns]
+        # none when the year's reports are all for 2018 or before (their tables have no such figure)
+        received = [r.values[keys.index("new_received")] for r in view.rows] if "new_received" in keys else []
         glance = {
             "year": latest,
             "reported": len(view.rows),
             "units": len(site.units),
-            "received": sum(v.value for v in received if v.value is not None),
+            "received": sum(v.value for v in received if v.value is not None) if received else None,
             "received_complete": all(v.complete for v in received),
             "year_url": link(year_uri(latest)),
             "rollups": [(t.parent, link(rollup_uri(t.parent.id, latest))) for t in view.totals],

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..canonical import dumps, report_to_canonical
-from ..formats import FORMAT_IDS, TableDef, get_format
+from ..canonical import dumps, legacy_value, report_to_canonical
+from ..formats import FORMAT_IDS, LEGACY_ID, TableDef, get_format
 from ..model import CellKind, Report, Site
 from .schemas import canonical_schema, datafile_schema
 
@@ -112,7 +112,10 @@ def report_files(site: Site, report: Report, canonical_text: str | None = None) 
     base = report_base(report)
     text = canonical_text if canonical_text is not None else dumps(report_to_canonical(report))
     out = [ExportFile(f"{base}.json", (text + "\n").encode("utf-8"), "规范 JSON")]
-    for tid in TABLE_IDS:
+    for i, t in enumerate(report.legacy_tables, start=1):  # 2018 and before: the tables as printed
+        rows = [list(t.columns)] + [[_text(legacy_value(c)) for c in row] for row in t.rows]
+        out.append(ExportFile(f"{base}-L{i}.csv", _csv(rows), f"{t.title or f'原表 {i}'}（CSV，照原表）"))
+    for tid in TABLE_IDS if report.format.tables else ():
         tdef = report.format.table(tid)
         out.append(ExportFile(f"{base}-{tid}.csv", table_csv(tdef, report), f"{tdef.title}（CSV，官方表格版式）"))
     return out
@@ -134,7 +137,9 @@ def report_long_rows(site: Site, r: Report) -> list[list]:
     head = [r.unit, unit.name if unit else "", parent.id if parent else "", parent.name if parent else "", r.year, r.format.id]
     for mkey, value in _meta_items(r):
         rows.append(head + ["meta", mkey, _META_LABELS.get(mkey, mkey), "", "", value, "", "blank" if value is None else "text"])
-    for tid in TABLE_IDS:
+    for i, t in enumerate(r.legacy_tables, start=1):
+        rows += _legacy_long_rows(head, f"L{i}", t)
+    for tid in TABLE_IDS if r.format.tables else ():
         tdef = r.format.table(tid)
         t = r.table(tid)
         if t is None:
@@ -153,6 +158,23 @@ def report_long_rows(site: Site, r: Report) -> list[list]:
                 unit_of = c.unit_raw or col.unit or ""
                 rows.append(head + [tid, row.key, row.label, col.key, col.label, value, unit_of, kind])
     return rows
+
+
+def _legacy_long_rows(head: list, table: str, t) -> list[list]:
+    """A table as printed, one row per cell: its title (row ``title``), its column headers (row
+    ``header``), then each row ``r1``, ``r2`` … with its first cell as the row label; cells are
+    ``c0`` (the label itself), ``c1`` … Kinds: number, blank, na, text."""
+    out = [head + [table, "title", "标题", "", "", t.title, "", "blank" if t.title is None else "text"]]
+    out += [head + [table, "header", "表头", f"c{j}", c, c, "", "text"] for j, c in enumerate(t.columns)]
+    for n, row in enumerate(t.rows, start=1):
+        label = row[0]
+        for j, c in enumerate(row):
+            v = legacy_value(c)
+            kind = ("text" if isinstance(c, str) else "number" if c.kind is CellKind.NUMBER and not isinstance(v, str)
+                    else "blank" if v is None else "na" if c.kind is CellKind.NA else "text")
+            column = t.columns[j] if j < len(t.columns) else ""
+            out.append(head + [table, f"r{n}", label, f"c{j}", column, v, "", kind])
+    return out
 
 
 _META_LABELS = {"title": "标题", "publisher": "发布机构", "index_no": "索引号", "doc_no": "文号", "written_date": "成文日期",
@@ -230,8 +252,8 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
     json_keys = {fid: {tid: get_format(fid).table(tid).json_key for tid in TABLE_IDS} for fid in FORMAT_IDS}
     for row in reader:
         key = (row["unit_id"], int(row["year"]))
-        rep = reports.setdefault(key, {"unit": key[0], "year": key[1], "format": row["format"],
-                                       "meta": {"period": {}}, **{v: None for v in json_keys[row["format"]].values()}})
+        rep = reports.setdefault(key, {"unit": key[0], "year": key[1], "format": row["format"], "meta": {"period": {}},
+                                       **({"tables": []} if row["format"] == LEGACY_ID else {v: None for v in json_keys[row["format"]].values()})})
         kind, raw = row["cell_kind"], row["value"]
         if row["table"] == "meta":
             value = None if kind == "blank" else raw
@@ -239,6 +261,9 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
                 rep["meta"]["period"][row["row_key"].split(".")[1]] = value
             else:
                 rep["meta"][row["row_key"]] = value
+            continue
+        if row["format"] == LEGACY_ID:
+            _legacy_from_long(rep, row)
             continue
         jk = json_keys[row["format"]][row["table"]]
         tdef = get_format(row["format"]).table(row["table"])
@@ -262,6 +287,9 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
     out = []
     for key in sorted(reports):
         r = reports[key]
+        for t in r.get("tables", ()):
+            t.pop("n")
+            t["rows"] = [row for _n, row in sorted(t["rows"].items())]
         meta = r.pop("meta")
         ordered = {"unit": r.pop("unit"), "year": r.pop("year"), "format": r.pop("format"),
                    "meta": {k: meta.get(k) for k in ("title", "publisher", "index_no", "doc_no", "written_date", "published_date")}
@@ -275,6 +303,22 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
             ordered["extras"] = extras
         out.append(ordered)
     return out
+
+
+def _legacy_from_long(rep: dict, row: dict) -> None:
+    """One long row of a table as printed, back into the report's ``tables``."""
+    n = int(row["table"][1:])
+    while len(rep["tables"]) < n:
+        rep["tables"].append({"title": None, "columns": [], "rows": {}, "n": len(rep["tables"]) + 1})
+    t = rep["tables"][n - 1]
+    kind, raw = row["cell_kind"], row["value"]
+    value = None if kind == "blank" else (Decimal(raw) if "." in raw else int(raw)) if kind == "number" else raw
+    if row["row_key"] == "title":
+        t["title"] = value
+    elif row["row_key"] == "header":
+        t["columns"].append(value)
+    else:
+        t["rows"].setdefault(int(row["row_key"][1:]), []).append(value)
 
 
 # ------------------------------------------------------------------------------------ workbook
@@ -359,6 +403,7 @@ README_LINES = [
     "每张表一行一份年报、一列一个单元格；列名为官方表格的行名·列名。空单元格表示原表空白；“/”“—”等为原表的不适用标记，不是 0。",
     "“逐格数据”工作表与 nianbao-cells.csv 相同：每个单元格一行。",
     "2019 年格式（2019、2020 年度）与 2021 年格式的“二、主动公开”统计口径不同，分表存放。",
+    "2018 年度及以前的年报没有统一格式（格式 legacy），其统计表照原表只在“逐格数据”中：表 L1、L2…，行 title 为表题、header 为表头、r1、r2…为各行（c0 为行名）。",
     "数据由 nianbao 根据各单位发布的年度报告生成。",
 ]
 

@@ -3,7 +3,7 @@ one for the data files as a YAML loader reads them. A label or key lives only in
 
 from __future__ import annotations
 
-from ..formats import FORMAT_IDS, ColumnDef, RowDef, get_format
+from ..formats import FORMAT_IDS, LEGACY_ID, ColumnDef, RowDef, get_format
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NA = {"type": "string", "minLength": 1, "description": "原表的不适用标记，如 “/”、“—”"}
@@ -40,18 +40,43 @@ def _table(fid: str, tid: str) -> dict:
     }
 
 
+def _legacy_tables(cell: dict) -> dict:
+    return {
+        "type": "array",
+        "title": "统计表（2018 年度及以前，照原表）",
+        "items": {
+            "type": "object",
+            "required": ["columns", "rows"],
+            "properties": {
+                "title": {"type": ["string", "null"], "description": "表题"},
+                "columns": {"type": "array", "items": {"type": ["string", "null"]}, "minItems": 1, "description": "表头各列，从左到右"},
+                "rows": {"type": "array", "description": "各行；只有一个单元格的行是分组标题",
+                         "items": {"type": "array", "items": cell, "minItems": 1}},
+            },
+            "additionalProperties": False,
+        },
+    }
+
+
 def canonical_schema() -> dict:
     variants = []
     for fid in FORMAT_IDS:
         fmt = get_format(fid)
+        keys = [fmt.table(t).json_key for t in ("T2", "T3", "T4")]
         variants.append(
             {
                 "properties": {
                     "format": {"const": fid},
                     **{fmt.table(t).json_key: {"anyOf": [_table(fid, t), {"type": "null"}]} for t in ("T2", "T3", "T4")},
-                }
+                },
+                "required": keys,
+                "not": {"required": ["tables"]},
             }
         )
+    cell = {"anyOf": [{"type": "number"}, {"type": "string", "description": "文字、不适用标记或带单位的数字，照原表"},
+                      {"type": "null", "description": "空白单元格"}]}
+    variants.append({"properties": {"format": {"const": LEGACY_ID}, "tables": _legacy_tables(cell)}, "required": ["tables"],
+                     "not": {"anyOf": [{"required": [k]} for k in ("proactive", "applications", "review_litigation")]}})
     date = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
     text = {"type": ["string", "null"]}
     return {
@@ -59,11 +84,11 @@ def canonical_schema() -> dict:
         "$id": "report.schema.json",
         "title": "政府信息公开工作年度报告：规范 JSON",
         "type": "object",
-        "required": ["unit", "year", "format", "meta", "proactive", "applications", "review_litigation"],
+        "required": ["unit", "year", "format", "meta"],
         "properties": {
             "unit": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"},
             "year": {"type": "integer", "minimum": 2008},
-            "format": {"enum": list(FORMAT_IDS)},
+            "format": {"enum": [*FORMAT_IDS, LEGACY_ID]},
             "meta": {
                 "type": "object",
                 "properties": {
@@ -104,7 +129,9 @@ def datafile_schema() -> dict:
                 props[r.key] = {"title": r.label, "anyOf": forms}
             tables[tid] = {"type": "object", "title": tdef.title, "properties": props,
                            "required": list(tdef.row_keys), "additionalProperties": False}
-        variants.append({"properties": {"format": {"const": fid}, **tables}})
+        variants.append({"properties": {"format": {"const": fid}, **tables}, "not": {"required": ["tables"]}})
+    variants.append({"properties": {"format": {"const": LEGACY_ID}, "tables": _legacy_tables(scalar)},
+                     "not": {"anyOf": [{"required": [t]} for t in ("T2", "T3", "T4")]}})
     return {
         "$schema": DRAFT,
         "$id": "datafile.schema.json",
@@ -114,7 +141,7 @@ def datafile_schema() -> dict:
         "properties": {
             "unit": {"type": "string"},
             "year": {"type": ["integer", "string"]},
-            "format": {"enum": list(FORMAT_IDS)},
+            "format": {"enum": [*FORMAT_IDS, LEGACY_ID]},
             "scope": {"enum": ["organ", "region_aggregate"]},
             "meta": {
                 "type": "object",
@@ -130,6 +157,7 @@ def datafile_schema() -> dict:
             "revisions": {"type": "array", "items": {"type": "object", "required": ["date", "note"],
                                                       "properties": {"date": date, "note": {"type": "string"}}}},
             "T2": {"type": "object"}, "T3": {"type": "object"}, "T4": {"type": "object"},
+            "tables": {"type": "array"},
         },
         "additionalProperties": False,
         "oneOf": variants,

@@ -176,9 +176,25 @@ def _table(table_id: str, d: dict) -> TableDef:
     )
 
 
+# Reports for 2018 and before (spec §6): no national template. Their statistics tables are kept as
+# printed (model.LegacyTable), with no fixed rows, so no arithmetic and no comparison across units.
+LEGACY_ID = "legacy"
+LEGACY = FormatDef(
+    id=LEGACY_ID,
+    name="2018 年度及以前（无统一格式）",
+    source="《政府信息公开条例》（2007 年）第三十二条；统计表照原报告录入",
+    year_from=2008,
+    year_to=2018,
+    sections=(),
+    tables={},
+)
+
+
 @cache
 def get_format(format_id: str) -> FormatDef:
-    """The format definition for ``"2021"`` or ``"2019"``; KeyError for anything else."""
+    """The format definition for ``"2021"``, ``"2019"`` or ``"legacy"``; KeyError for anything else."""
+    if format_id == LEGACY_ID:
+        return LEGACY
     if format_id not in FORMAT_IDS:
         raise KeyError(format_id)
     text = resources.files(__package__).joinpath(f"v{format_id}.yml").read_text(encoding="utf-8")

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..datafile import render_data_file, yaml_str
-from ..formats import get_format
+from ..formats import LEGACY, LEGACY_ID, get_format
 from ..loader import REGISTRY_FILE, load_registry, parse_date
-from ..model import Meta, Unit
+from ..model import Cell, CellKind, LegacyTable, Meta, Unit
+from ..normalize import parse_cell
 from . import narrative as N
-from .document import Document, Para, TableGrid
+from .document import Document, GCell, Para, TableGrid
 from .recognize import ImportError_, Note, classify, recognize, to_tables
 
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
@@ -232,17 +233,27 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
             shown = "、".join(doc.images[:3]) + (f" 等 {len(doc.images)} 张" if len(doc.images) > 3 else "")
             raise ImportError_(f"没有找到表格，只有图片（{shown}）：统计表可能是贴成图片的，nianbao 不做文字识别（OCR），"
                                "无法读取其中的数字。请使用原 Word 文件，或用 nianbao new 新建数据文件后照原表填写")
-        rec = recognize(doc.tables)
-        plan.notes += rec.notes
-        said = len(rec.notes)
-        missing = [name for t, name in TABLE_NAMES.items() if t not in rec.tables]
-        pictures = (f"；原文中有 {len(doc.images)} 张图片（{'、'.join(doc.images[:3])}），缺少的表可能是贴成图片的，"
-                    "nianbao 不做文字识别") if doc.images else ""
-        if missing:
-            plan.notes.append(Note("原文", f"没有找到{'、'.join(missing)}{pictures}：数据文件中这些表留作注释，照原表填写后才能发布"))
-        plan.detected = rec.format
-        plan.evidence = list(dict.fromkeys(rec.evidence))
-        text = N.parse(doc.paragraphs, plan.notes)
+        probe = N.parse(doc.paragraphs, [])
+        if probe.title is None and doc.meta.get("title"):
+            m = N.TITLE.search(doc.meta["title"])
+            probe.year = int(m["year"]) if m else None
+        legacy = (year or probe.year or 9999) <= LEGACY.year_to  # no national format: tables as printed
+        if legacy:
+            rec = None
+            legacy_tables = _legacy_tables(doc, plan.notes)
+            plan.detected = LEGACY_ID
+        else:
+            rec = recognize(doc.tables)
+            plan.notes += rec.notes
+            said = len(rec.notes)
+            missing = [name for t, name in TABLE_NAMES.items() if t not in rec.tables]
+            pictures = (f"；原文中有 {len(doc.images)} 张图片（{'、'.join(doc.images[:3])}），缺少的表可能是贴成图片的，"
+                        "nianbao 不做文字识别") if doc.images else ""
+            if missing:
+                plan.notes.append(Note("原文", f"没有找到{'、'.join(missing)}{pictures}：数据文件中这些表留作注释，照原表填写后才能发布"))
+            plan.detected = rec.format
+            plan.evidence = list(dict.fromkeys(rec.evidence))
+        text = N.parse(doc.paragraphs, plan.notes, N.LEGACY_SECTION if legacy else N.SECTION)
         title = text.title or doc.meta.get("title")
         if text.title is None and title:
             m = N.TITLE.search(title)
@@ -278,6 +289,15 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
             else:
                 plan.guesses.append(f"单位 {unit.id}（{unit.full_name}，由标题推断）")
         plan.unit, plan.unit_id = unit, unit.id
+        meta = _meta(doc, text, title, plan)
+        if legacy:
+            plan.format = LEGACY_ID
+            header = (f"由 nianbao import 从 {display} 导入；2018 年度及以前没有统一格式，统计表照原表写在 tables: 中"
+                      f"（{len(legacy_tables)} 张）。\n原文未载明的信息（索引号、日期等）留空（~），不作推测。")
+            plan.data_text = render_data_file(unit, unit.id, year, LEGACY, meta, header_note=header, legacy_tables=legacy_tables)
+            plan.content_text = N.to_markdown(text, display, plan.notes, legacy=True)
+            _finish(plan, root, unit, year, text)
+            return plan
         # format
         if rec.format == "hybrid":
             fid = rec.t2_format or rec.t3_format
@@ -288,30 +308,6 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
         fmt = get_format(fid)
         tables = to_tables(rec, fid)
         plan.notes += rec.notes[said:]  # what fitting the tables to the format said
-        meta_src = doc.meta
-        publisher = meta_src.get("publisher")
-        if not publisher and text.unit_name:
-            publisher = text.unit_name
-            plan.notes.append(Note("发布机构", f"原文未单列发布机构，取标题中的“{publisher}”"))
-        dates = {}
-        for key in ("written_date", "published_date"):
-            if meta_src.get(key):
-                d = parse_date(meta_src[key][:10].replace("/", "-")) or parse_date(meta_src[key])
-                if d is None:
-                    plan.notes.append(Note("页面信息", f"{key}“{meta_src[key]}”不是日期，未导入"))
-                dates[key] = d
-        meta = Meta(
-            title=title,
-            publisher=publisher,
-            index_no=meta_src.get("index_no"),
-            doc_no=meta_src.get("doc_no"),
-            written_date=dates.get("written_date"),
-            published_date=dates.get("published_date"),
-            period_start=text.period[0] if text.period else None,
-            period_end=text.period[1] if text.period else None,
-        )
-        if text.period is None:
-            plan.notes.append(Note("前言", "没有找到统计期限，按全年（1 月 1 日至 12 月 31 日）填写"))
         header = (
             f"由 nianbao import 从 {display} 导入；识别为"
             + (f"混合格式，按 {fid} 年格式保存" if rec.format == "hybrid" else f" {rec.format} 年格式")
@@ -329,15 +325,118 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
                   for t in TABLE_NAMES if t not in tables}
         plan.data_text = render_data_file(unit, unit.id, year, fmt, meta, tables, header_note=header, absent=absent)
         plan.content_text = N.to_markdown(text, display, plan.notes)
-        if plan.new_unit:
-            plan.registry_text = registry_entry(unit, text.contact, text.office)
-        plan.data_path = root / "data" / unit.id / f"{year}.yml"
-        plan.content_path = root / "content" / unit.id / f"{year}.md"
+        _finish(plan, root, unit, year, text)
     except ImportError_ as e:
         plan.error = str(e)
     except (OSError, ValueError) as e:
         plan.error = f"无法读取：{e}"
     return plan
+
+
+def _meta(doc: Document, text: N.Narrative, title: str | None, plan: Plan) -> Meta:
+    """The report information: from the page's metadata and the text, nothing guessed."""
+    meta_src = doc.meta
+    publisher = meta_src.get("publisher")
+    if not publisher and text.unit_name:
+        publisher = text.unit_name
+        plan.notes.append(Note("发布机构", f"原文未单列发布机构，取标题中的“{publisher}”"))
+    dates = {}
+    for key in ("written_date", "published_date"):
+        if meta_src.get(key):
+            d = parse_date(meta_src[key][:10].replace("/", "-")) or parse_date(meta_src[key])
+            if d is None:
+                plan.notes.append(Note("页面信息", f"{key}“{meta_src[key]}”不是日期，未导入"))
+            dates[key] = d
+    if text.period is None:
+        plan.notes.append(Note("前言", "没有找到统计期限，按全年（1 月 1 日至 12 月 31 日）填写"))
+    return Meta(
+        title=title,
+        publisher=publisher,
+        index_no=meta_src.get("index_no"),
+        doc_no=meta_src.get("doc_no"),
+        written_date=dates.get("written_date"),
+        published_date=dates.get("published_date"),
+        period_start=text.period[0] if text.period else None,
+        period_end=text.period[1] if text.period else None,
+    )
+
+
+def _finish(plan: Plan, root: Path, unit: Unit, year: int, text: N.Narrative) -> None:
+    if plan.new_unit:
+        plan.registry_text = registry_entry(unit, text.contact, text.office)
+    plan.data_path = root / "data" / unit.id / f"{year}.yml"
+    plan.content_path = root / "content" / unit.id / f"{year}.md"
+
+
+def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
+    """A report for 2018 or before: every table as printed. Merged cells: a row spanned by one cell
+    heads the rows below it; a cell spanning rows is repeated on each (its label applies to each);
+    a cell spanning columns is written in its first column, the others left blank (said in a note).
+    The title is the short paragraph just before the table that names it (…统计表), if any."""
+    out = []
+    last_para: str | None = None
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            last_para = block.text.strip()
+            continue
+        n = len(out) + 1
+        if not block.geometry:
+            notes.append(Note(f"第 {n} 张表", "纯文本导出的表格没有行列信息，2018 年度及以前的表格无法还原，未导入："
+                              "请照原表在数据文件的 tables: 中录入"))
+            last_para = None
+            continue
+        grid = block.expanded()
+        if not grid:
+            continue
+        title = last_para if last_para and "表" in last_para and len(last_para) <= 40 else None
+        last_para = None
+        rows: list[list[GCell | None]] = []
+        for slots in grid:
+            origins = list({id(c): c for c in slots if c is not None}.values())
+            if len(origins) == 1 and len(slots) > 1 and origins[0].colspan == len(slots):
+                rows.append([origins[0]])  # one cell across the table: a heading (or the title, first)
+            else:
+                rows.append(slots)
+        if rows and len(rows[0]) == 1 and title is None and len(grid[0]) > 1:
+            title = rows.pop(0)[0].text.strip()  # the table's title inside it
+        if not rows:
+            continue
+        header = rows.pop(0)
+        width = len(header)
+        columns = tuple(c.text.strip() if c is not None else "" for c in header)
+        merged = False
+        cells_rows = []
+        for slots in rows:
+            if len(slots) == 1:
+                cells_rows.append((slots[0].text.strip(),))
+                continue
+            seen: set[int] = set()
+            cells: list = []
+            for j, c in enumerate(slots):
+                if c is None:
+                    cells.append("" if j == 0 else Cell(CellKind.BLANK))
+                    continue
+                if id(c) in seen:  # the same cell again in this row: it spans columns
+                    merged = True
+                    cells.append(Cell(CellKind.BLANK))
+                    continue
+                seen.add(id(c))
+                cells.append(_legacy_text(c.text, j == 0))
+            cells_rows.append(tuple(cells[:width]) + tuple(Cell(CellKind.BLANK) for _ in range(width - len(cells))))
+        if merged:
+            notes.append(Note(f"第 {n} 张表", "有横向合并的单元格：合并格的内容写在它的第一列，其余列留空（~）"))
+        out.append(LegacyTable(title, columns, tuple(cells_rows)))
+    if not out:
+        notes.append(Note("原文", "没有找到统计表：数据文件中 tables: 为空；原报告有统计表的，请照原表录入"))
+    return tuple(out)
+
+
+def _legacy_text(text: str, label: bool):
+    text = text.strip()
+    if label:
+        return text
+    pc = parse_cell(text)
+    return text if pc.kind is None else pc.to_cell()
 
 
 def write_plan(plan: Plan, root: Path, force: bool = False) -> None:

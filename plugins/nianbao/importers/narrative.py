@@ -11,6 +11,7 @@ from .document import Para
 from .recognize import Note
 
 SECTION = re.compile(r"^([一二三四五六])\s*[、.．]\s*(\S.{0,40})$")
+LEGACY_SECTION = re.compile(r"^([一二三四五六七八九十])\s*[、.．]\s*(\S.{0,40})$")  # 2018 and before: up to 9 parts
 SUBHEAD = re.compile(r"^[(（][一二三四五六七八九十]+[)）]\s*\S.{0,38}$")
 NUMBERED = re.compile(r"^\d{1,2}\s*[.．、]\s*\S.{0,58}$")
 POINTS = re.compile(r"(?:^|(?<=[。；;]))\s*([一二三四五六七八九十]+是)")
@@ -41,7 +42,7 @@ def _is_subheading(text: str) -> bool:
     return bool(SUBHEAD.match(text) or NUMBERED.match(text)) and not text.rstrip().endswith(("。", "；", ";"))
 
 
-def parse(paras: list[Para], notes: list[Note]) -> Narrative:
+def parse(paras: list[Para], notes: list[Note], section: re.Pattern = SECTION) -> Narrative:
     n = Narrative()
     current: str | None = None
     for p in paras:
@@ -53,7 +54,7 @@ def parse(paras: list[Para], notes: list[Note]) -> Narrative:
             if m and len(text) < 80:
                 n.title, n.unit_name, n.year = re.sub(r"\s+", "", m[0]), m["name"], int(m["year"])
                 continue
-        m = SECTION.match(text)
+        m = section.match(text)
         if m and not text.endswith("。"):
             current = m[1]
             if current in n.sections:
@@ -133,7 +134,18 @@ def _escape(text: str) -> str:
     return text
 
 
-def to_markdown(n: Narrative, source: str, notes: list[Note]) -> str:
+def to_markdown(n: Narrative, source: str, notes: list[Note], legacy: bool = False) -> str:
+    """The narrative file; ``legacy`` (2018 and before): every part as the report has it, in its order."""
+    if legacy:
+        parts = [f"<!-- 由 nianbao import 从 {source} 导入。2018 年度及以前没有统一格式：各部分照原报告。 -->", ""]
+        if n.preamble:
+            parts += [section_markdown(n.preamble), ""]
+        for heading, paras in n.sections.values():
+            parts += [f"## {heading}", ""]
+            body = section_markdown(paras)
+            if body:
+                parts += [body, ""]
+        return "\n".join(parts).rstrip("\n") + "\n"
     parts = [f"<!-- 由 nianbao import 从 {source} 导入。二、三、四部分由数据文件生成。 -->", ""]
     if n.preamble:
         parts += [section_markdown(n.preamble), ""]

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from ..formats import format_for_year
+from ..formats import LEGACY_ID, format_for_year
 from ..issues import ERROR, INFO, WARNING, Issue
 from ..model import Location
 from . import Context, rule
@@ -70,8 +70,10 @@ def m_2(ctx: Context):
 def m_3(ctx: Context):
     r = ctx.report
     expected = format_for_year(r.year)
+    if expected is None and r.format.id == LEGACY_ID:
+        return
     if expected is None or expected.id != r.format.id:
-        want = f"{expected.id} 年格式（{expected.source}）" if expected else "2019 年以前无统一格式"
+        want = f"{expected.id} 年格式（{expected.source}）" if expected else f"2019 年以前无统一格式，应为 {LEGACY_ID}（统计表照原样录入）"
         yield Issue(
             "M-3",
             WARNING,
@@ -83,6 +85,10 @@ def m_3(ctx: Context):
 @rule("M-4", ERROR, "六个部分齐全且顺序正确，三张统计表齐全")
 def m_4(ctx: Context):
     r = ctx.report
+    if r.format.id == LEGACY_ID:  # no prescribed sections or tables before 2019 (spec §6): only the text itself
+        if r.narrative is None:
+            yield Issue("M-4", WARNING, f"缺少正文文件 content/{r.unit}/{r.year}.md", r.location)
+        return
     for tid in ("T2", "T3", "T4"):
         if tid not in r.tables:
             section = next(s for s in r.format.sections if s.table == tid)
@@ -116,8 +122,8 @@ def m_4(ctx: Context):
 @rule("M-5", WARNING, "人民政府的报告说明考核、社会评议和责任追究情况")
 def m_5(ctx: Context):
     r = ctx.report
-    if r.narrative is None or not ctx.unit or ctx.unit.is_department:
-        return
+    if r.narrative is None or not ctx.unit or ctx.unit.is_department or r.format.id == LEGACY_ID:
+        return  # 《条例》 as revised in 2019; reports under the old one (2018 and before) are not held to it
     text = r.narrative.text
     missing = [w for w in ("考核", "评议", "责任追究") if w not in text]
     if missing:

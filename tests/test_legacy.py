@@ -1,0 +1,248 @@
+"""Reports for 2018 and before (spec §6): no national format; their tables kept as printed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import jsonschema
+import pytest
+import yaml
+from lxml import html as lxml_html
+
+from nianbao.canonical import dumps, report_from_canonical, report_to_canonical
+from nianbao.cli import main
+from nianbao.datafile import render_data_file
+from nianbao.export import canonical_from_long, long_csv, site_files
+from nianbao.export.schemas import canonical_schema, datafile_schema
+from nianbao.formats import LEGACY
+from nianbao.issues import ERROR
+from nianbao.model import CellKind
+from nianbao.validate import check_site
+
+from .conftest import found, mkdocs_build, serious
+
+DATA = """unit: demo
+year: 2017
+format: legacy
+meta:
+  title: 示例县示例镇人民政府2017年政府信息公开工作年度报告
+  publisher: 示例县示例镇人民政府
+  published_date: 2018-03-20
+  period: [2017-01-01, 2017-12-31]
+tables:
+  - title: 2017年政府信息公开情况统计表
+    columns: [统计指标, 单位, 统计数]
+    rows:
+      - [一、主动公开情况]
+      - [（一）主动公开政府信息数, 条, 1234]
+      - [其中：主动公开规范性文件数, 条, "1,002"]
+      - [二、依申请公开情况]
+      - [（一）收到申请数, 件, 5]
+      - [1.当面申请数, 件, ~]
+      - [2.网络申请数, 件, /]
+      - [三、收取的费用, 万元, "0.02"]
+      - [四、采购金额, 元, 251000元]
+      - [五、备注, 无, 详见正文]
+"""
+TEXT = """本报告依据《中华人民共和国政府信息公开条例》编制。
+
+## 一、概述
+
+2017年，示例镇认真贯彻落实《条例》。
+
+## 七、机构建设和保障经费情况
+
+镇党政办负责此项工作。
+"""
+
+
+@pytest.fixture
+def legacy(site):
+    s = site("basic")
+    s.write("data/demo/2017.yml", DATA)
+    s.write("content/demo/2017.md", TEXT)
+    return s
+
+
+def report_of(s, year=2017):
+    result, issues = check_site(s.root)
+    return result.site.reports[("demo", year)], issues
+
+
+def test_tables_are_kept_as_printed(legacy):
+    r, issues = report_of(legacy)
+    assert serious(issues) == []
+    assert r.format is LEGACY and r.tables == {}
+    (t,) = r.legacy_tables
+    assert t.title == "2017年政府信息公开情况统计表" and t.columns == ("统计指标", "单位", "统计数")
+    assert [row[0] for row in t.rows if t.is_heading(row)] == ["一、主动公开情况", "二、依申请公开情况"]
+    cells = {row[0]: row[1:] for row in t.rows if not t.is_heading(row)}
+    assert cells["（一）主动公开政府信息数"][0] == "条"
+    assert (cells["（一）主动公开政府信息数"][1].kind, cells["（一）主动公开政府信息数"][1].value) == (CellKind.NUMBER, 1234)
+    assert cells["其中：主动公开规范性文件数"][1].value == 1002
+    assert cells["1.当面申请数"][1].kind is CellKind.BLANK  # a blank is not a zero
+    assert (cells["2.网络申请数"][1].kind, cells["2.网络申请数"][1].raw) == (CellKind.NA, "/")
+    assert cells["三、收取的费用"][1].value == Decimal("0.02")
+    assert (cells["四、采购金额"][1].value, cells["四、采购金额"][1].unit_raw) == (251000, "元")
+    assert (cells["五、备注"][0].kind, cells["五、备注"][0].raw) == (CellKind.NA, "无")  # as the official tables read it
+    assert cells["五、备注"][1] == "详见正文"  # text stays text
+
+
+@pytest.mark.parametrize("edit, check, words, line", [
+    (("      - [（一）收到申请数, 件, 5]", "      - [（一）收到申请数, 5]"), "L-ROW-LENGTH", "有 2 个值，表头有 3 列", 17),
+    (("tables:\n", "T3: {}\ntables:\n"), "L-FORMAT-ID", "没有官方统计表 T3", 9),
+    (("    columns: [统计指标, 单位, 统计数]\n", ""), "L-MISSING", "须有 columns", 10),
+    (("format: legacy", "format: old"), "L-FORMAT-ID", "2018 年度及以前用 legacy", 3),
+])
+def test_mistakes_are_named_with_their_line(legacy, edit, check, words, line):
+    legacy.edit("data/demo/2017.yml", *edit)
+    issues = [i for i in legacy.check() if i.check == check]
+    assert issues and issues[0].severity is ERROR and words in issues[0].message, issues
+    assert (issues[0].location.file, issues[0].location.line) == ("data/demo/2017.yml", line)
+
+
+def test_a_national_format_report_may_not_have_tables(legacy):
+    legacy.edit("data/demo/2024.yml", "\nT2:", "\ntables: []\nT2:")
+    (issue,) = found(legacy.check(), "L-UNKNOWN-KEY")
+    assert "只用于 2018 年度及以前" in issue.message
+
+
+def test_format_must_fit_the_year(legacy):
+    assert found(legacy.check(), "M-3") == []
+    legacy.write("data/demo/2020.yml", legacy.read("data/demo/2020.yml").replace('format: "2019"', "format: legacy"))
+    (issue,) = found(legacy.check(), "M-3")
+    assert issue.file == "data/demo/2020.yml" and "2019 年格式" in issue.message
+
+
+def test_rules_of_the_2019_regulation_do_not_apply(legacy):
+    # no 一、五、六 parts, no 考核/评议/责任追究: neither M-4 nor M-5 applies before 2019
+    issues = [i for i in legacy.check() if i.file and "2017" in i.file]
+    assert [i for i in issues if i.check in ("M-4", "M-5")] == []
+    legacy.edit("data/demo/2017.yml", "published_date: 2018-03-20", "published_date: 2018-04-20")
+    (late,) = [i for i in found(legacy.check(), "M-2") if "2017" in i.file]  # the deadline of the time: 31 March
+    assert "2018-03-31" in late.message
+
+
+def test_new_writes_a_template_that_round_trips(legacy, capsys):
+    assert main(["new", "demo", "2016", "--root", str(legacy.root)]) == 0
+    assert "2018 年度及以前" in capsys.readouterr().out
+    assert "## 七、其他需要报告的事项" in legacy.read("content/demo/2016.md")
+    assert serious([i for i in legacy.check() if i.file and "2016" in i.file]) == []
+    r, _ = report_of(legacy)
+    text = render_data_file(None, "demo", 2017, LEGACY, r.meta, legacy_tables=r.legacy_tables)
+    legacy.write("data/demo/2017.yml", text)
+    again, issues = report_of(legacy)
+    assert serious(issues) == []
+    assert report_to_canonical(again) == report_to_canonical(r)
+
+
+def test_open_data(legacy):
+    site = check_site(legacy.root)[0].site
+    r = site.reports[("demo", 2017)]
+    doc = report_to_canonical(r)
+    assert "applications" not in doc and doc["format"] == "legacy"
+    rows = doc["tables"][0]["rows"]
+    assert rows[0] == ["一、主动公开情况"] and rows[1] == ["（一）主动公开政府信息数", "条", 1234]
+    assert ["1.当面申请数", "件", None] in rows and ["2.网络申请数", "件", "/"] in rows
+    assert ["四、采购金额", "元", "251000元"] in rows  # a number with its unit, as written
+    jsonschema.validate(json.loads(dumps(doc)), canonical_schema(), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(json.loads(json.dumps(yaml.safe_load(DATA), default=str)), datafile_schema(),
+                        cls=jsonschema.Draft202012Validator)
+    again = report_to_canonical(report_from_canonical(json.loads(dumps(doc), parse_float=Decimal)))
+    assert again == doc
+    files = {f.path: f.data for f in site_files(site)}
+    table = list(csv.reader(io.StringIO(files["reports/demo/2017-L1.csv"].decode("utf-8-sig"))))
+    assert table[0] == ["统计指标", "单位", "统计数"] and table[1] == ["一、主动公开情况"] and table[6] == ["1.当面申请数", "件", ""]
+    assert "reports/demo/2017-T3.csv" not in files
+    assert canonical_from_long(long_csv(site)) == [report_to_canonical(site.reports[k]) for k in sorted(site.reports)]
+    long = list(csv.DictReader(io.StringIO(long_csv(site).decode("utf-8-sig"))))
+    cell = [x for x in long if x["year"] == "2017" and x["row_label"] == "（一）收到申请数" and x["column_label"] == "统计数"]
+    assert [(x["table"], x["value"], x["cell_kind"]) for x in cell] == [("L1", "5", "number")]
+
+
+def test_pages(legacy, tmp_path):
+    legacy.write("data/demo/2018.yml", DATA.replace("2017", "2018"))
+    out = tmp_path / "out"
+    p = mkdocs_build(legacy.root, out, strict=False)
+    assert p.returncode == 0, p.stderr
+    page = lxml_html.fromstring((out / "demo/2017/index.html").read_bytes())
+    table = page.get_element_by_id("nb-legacy-1")
+    assert table.find("caption").text_content() == "2017年政府信息公开情况统计表"
+    assert [th.get("scope") for th in table.find("thead").iter("th")] == ["col"] * 3
+    groups = [th.text_content() for th in table.iter("th") if th.get("scope") == "rowgroup"]
+    assert groups == ["一、主动公开情况", "二、依申请公开情况"]
+    blank = next(tr for tr in table.iter("tr") if tr[0].text_content() == "1.当面申请数")
+    assert blank[2].text_content() == "空白" and blank[2].find("span").get("class") == "nb-sr"
+    assert page.find_class("nb-figures") == []  # no key figures: nothing to take them from
+    assert "2018 年度及以前（无统一格式）" in page.find_class("nb-meta")[0].text_content()
+    assert "不作勾稽核验" in page.find_class("nb-check")[0].text_content()
+    links = [a.get("href") for a in page.find_class("nb-downloads")[0].iter("a")]
+    assert links[:2] == ["../../data/reports/demo/2017.json", "../../data/reports/demo/2017-L1.csv"]
+    assert "## 七、" not in page.text_content() and page.get_element_by_id("七机构建设和保障经费情况") is not None
+    # the 2019 report is not compared with 2018's (no figures there)
+    assert "2018年" not in page_text(out / "demo/2019/index.html", "nb-figures")
+    year = lxml_html.fromstring((out / "years/2017/index.html").read_bytes())
+    assert "没有全国统一的格式" in year.text_content()
+    assert [a.text_content() for a in year.get_element_by_id("nb-year").iter("a")] == ["示例镇"]
+    assert not (out / "rollup/county/2017").exists() and (out / "rollup/county/2019").exists()
+    unit = lxml_html.fromstring((out / "demo/index.html").read_bytes())
+    heads = [th.text_content() for th in unit.get_element_by_id("nb-trend").find("thead").iter("th")]
+    assert "2017年" not in heads and "2019年" in heads
+    assert "2017年" in unit.get_element_by_id("nb-unit-reports").getnext().text_content()
+
+
+def page_text(path, cls: str) -> str:
+    return lxml_html.fromstring(path.read_bytes()).find_class(cls)[0].text_content()
+
+
+HTML = """<html><head><meta charset="utf-8"></head><body>
+<h1>示例县示例镇人民政府2016年政府信息公开工作年度报告</h1>
+<p>本报告中所列数据的统计期限自2016年1月1日起至2016年12月31日止。</p>
+<p>一、概述</p><p>2016年，示例镇高度重视政府信息公开工作。</p>
+<p>八、机构建设情况</p><p>镇党政办负责此项工作。</p>
+<p>附表：2016年政府信息公开情况统计表</p>
+<table border="1">
+<tr><td>统计指标</td><td>单位</td><td>统计数</td></tr>
+<tr><td colspan="3">一、主动公开情况</td></tr>
+<tr><td>（一）主动公开政府信息数</td><td>条</td><td>120</td></tr>
+<tr><td rowspan="2">（二）收到申请数</td><td>件</td><td>3</td></tr>
+<tr><td>件次</td><td></td></tr>
+<tr><td>（三）收取费用</td><td colspan="2">0</td></tr>
+</table></body></html>"""
+
+
+def test_import_keeps_the_table_as_printed(site, tmp_path, capsys):
+    s = site("basic")
+    src = tmp_path / "r2016.html"
+    src.write_text(HTML, encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root)]) == 0
+    out = capsys.readouterr().out
+    assert "2018 年度及以前（无统一格式），统计表照原表" in out and "横向合并" in out
+    data = yaml.safe_load(s.read("data/demo/2016.yml"))
+    assert data["format"] == "legacy" and data["tables"][0]["title"] == "附表：2016年政府信息公开情况统计表"
+    assert data["tables"][0]["columns"] == ["统计指标", "单位", "统计数"]
+    assert data["tables"][0]["rows"] == [
+        ["一、主动公开情况"],
+        ["（一）主动公开政府信息数", "条", 120],
+        ["（二）收到申请数", "件", 3],
+        ["（二）收到申请数", "件次", None],  # a label spanning two rows applies to both; the empty cell stays blank
+        ["（三）收取费用", 0, None],  # a cell spanning two columns: written in its first, the other blank (said)
+    ]
+    text = s.read("content/demo/2016.md")
+    assert "## 一、概述" in text and "## 八、机构建设情况" in text  # every part, as the report has it
+    assert serious([i for i in s.check() if i.file and "2016" in i.file]) == []
+
+
+def test_import_of_a_text_export_says_the_table_could_not_be_kept(site, tmp_path, capsys):
+    s = site("basic")
+    src = tmp_path / "r2016.txt"
+    src.write_text("示例县示例镇人民政府2016年政府信息公开工作年度报告\n一、概述\n全年公开信息。\n统计指标\n单位\n统计数\n"
+                   "主动公开政府信息数\n条\n120\n", encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"没有行列信息.*未导入|没有找到统计表", out), out
+    assert yaml.safe_load(s.read("data/demo/2016.yml"))["tables"] == []
