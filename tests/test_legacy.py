@@ -246,3 +246,22 @@ def test_import_of_a_text_export_says_the_table_could_not_be_kept(site, tmp_path
     out = capsys.readouterr().out
     assert re.search(r"没有行列信息.*未导入|没有找到统计表", out), out
     assert yaml.safe_load(s.read("data/demo/2016.yml"))["tables"] == []
+
+
+def test_show_prints_the_tables_as_printed(legacy, capsys):
+    assert main(["show", "demo", "2017", "--root", str(legacy.root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("（2018 年度及以前（无统一格式））") and out[1] == "[2017年政府信息公开情况统计表]"
+    assert "  （一）收到申请数 | 件 | 5" in out and "  1.当面申请数 | 件 | " in out
+
+
+def test_output_cut_short_by_its_reader_is_not_a_traceback(legacy):
+    import subprocess
+    import sys
+
+    # more output than a pipe holds (64 KB), so that the writer is still writing when head has gone
+    rows = "".join(f"      - [第 {i} 项指标的名称写得比较长一些, 条, {i}]\n" for i in range(4000))
+    legacy.edit("data/demo/2017.yml", "      - [一、主动公开情况]\n", "      - [一、主动公开情况]\n" + rows)
+    p = subprocess.run(f"{sys.executable} -m nianbao.cli show demo 2017 --root {legacy.root} | head -1", shell=True,
+                       capture_output=True, text=True)
+    assert p.stdout.startswith("示例县示例镇") and "Traceback" not in p.stderr, p.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -122,6 +123,14 @@ def cmd_show(args) -> int:
         print(dumps(report_to_canonical(report)))
     else:
         data = report_to_canonical(report)
+        if not report.format.tables:  # 2018 and before: the tables as printed
+            print(f"{report.meta.title or report.unit} （{report.format.name}）")
+            for t in data["tables"]:
+                print(f"[{t['title'] or '统计表'}]")
+                print("  " + " | ".join(t["columns"]))
+                for row in t["rows"]:
+                    print("  " + " | ".join("" if v is None else str(v) for v in row))
+            return 0
         print(f"{report.meta.title or report.unit} （{report.format.id} 年格式）")
         for key in ("proactive", "applications", "review_litigation"):
             print(f"[{key}]")
@@ -282,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # the output went to a reader that stopped (nianbao show … | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes on exit
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover
