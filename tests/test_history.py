@@ -216,3 +216,14 @@ def test_a_table_as_printed_changed_after_publication(repo):
     (issue,) = [i for i in m7(repo) if "2017" in i.file]
     assert "统计表 1“2017年政府信息公开情况统计表”第 5 行起有改动" in issue.message
     assert issue.location.line == line
+
+
+def test_coarse_figures_changed_after_publication(repo):
+    from .test_legacy import DATA, TEXT
+
+    repo.write("data/demo/2017.yml", DATA)
+    repo.write("content/demo/2017.md", TEXT)
+    commit(repo.root, "2018-03-01")
+    line = repo.edit("data/demo/2017.yml", "applications_received: 5", "applications_received: 6")
+    (issue,) = [i for i in found(repo.check(), "M-7") if i.file and "2017" in i.file]  # uncommitted, long after publication
+    assert "约数“收到申请” 5 → 6" in issue.message and issue.location.line == line

@@ -47,6 +47,11 @@ tables:
       - [三、收取的费用, 万元, "0.02"]
       - [四、采购金额, 元, 251000元]
       - [五、备注, 无, 详见正文]
+metrics:
+  applications_received: 5
+  granted: ~
+  refused_total: /
+  applicant_fees_wan: 0.02
 """
 TEXT = """本报告依据《中华人民共和国政府信息公开条例》编制。
 
@@ -133,7 +138,7 @@ def test_new_writes_a_template_that_round_trips(legacy, capsys):
     assert "## 七、其他需要报告的事项" in legacy.read("content/demo/2016.md")
     assert serious([i for i in legacy.check() if i.file and "2016" in i.file]) == []
     r, _ = report_of(legacy)
-    text = render_data_file(None, "demo", 2017, LEGACY, r.meta, legacy_tables=r.legacy_tables)
+    text = render_data_file(None, "demo", 2017, LEGACY, r.meta, legacy_tables=r.legacy_tables, legacy_metrics=r.legacy_metrics)
     legacy.write("data/demo/2017.yml", text)
     again, issues = report_of(legacy)
     assert serious(issues) == []
@@ -265,3 +270,40 @@ def test_output_cut_short_by_its_reader_is_not_a_traceback(legacy):
     p = subprocess.run(f"{sys.executable} -m nianbao.cli show demo 2017 --root {legacy.root} | head -1", shell=True,
                        capture_output=True, text=True)
     assert p.stdout.startswith("示例县示例镇") and "Traceback" not in p.stderr, p.stderr
+
+
+def test_coarse_figures_are_kept_apart_and_marked_approximate(legacy, tmp_path):
+    r, issues = report_of(legacy)
+    assert serious(issues) == []
+    m = r.legacy_metrics
+    assert (m["applications_received"].value, m["granted"].kind, m["refused_total"].raw) == (5, CellKind.BLANK, "/")
+    assert m["applicant_fees_wan"].value == Decimal("0.02")
+    doc = report_to_canonical(r)
+    assert doc["metrics"] == {"applications_received": 5, "granted": None, "refused_total": "/", "applicant_fees_wan": Decimal("0.02")}
+    jsonschema.validate(json.loads(dumps(doc)), canonical_schema(), cls=jsonschema.Draft202012Validator)
+    out = tmp_path / "out"
+    assert mkdocs_build(legacy.root, out, strict=False).returncode == 0
+    unit = lxml_html.fromstring((out / "demo/index.html").read_bytes())
+    table = unit.get_element_by_id("nb-legacy-trend")
+    assert "约数" in table.find("caption").text_content()
+    rows = {tr[0].text_content(): [td.text_content() for td in tr[1:]] for tr in table.find("tbody")}
+    assert rows == {"收到申请（件）": ["5"], "同意公开（件）": ["空白"], "不同意公开（件）": ["/"], "依申请公开收取的费用（万元）": ["0.02"]}
+    heads = [th.text_content() for th in unit.get_element_by_id("nb-trend").find("thead").iter("th")]
+    assert "2017年" not in heads  # not lined up with the later formats' figures
+
+
+@pytest.mark.parametrize("edit, check, words", [
+    (("  applications_received: 5", "  applications_received: -1"), "L-VALUE", "不小于 0 的整数"),
+    (("  applications_received: 5", "  applications_received: 2.5"), "L-VALUE", "不小于 0 的整数"),
+    (("  applications_received: 5", "  received: 5"), "L-UNKNOWN-KEY", "received"),
+])
+def test_coarse_figures_mistakes(legacy, edit, check, words):
+    line = legacy.edit("data/demo/2017.yml", *edit)
+    issues = [i for i in legacy.check() if i.check == check]
+    assert issues and words in issues[0].message and issues[0].location.line == line, issues
+
+
+def test_coarse_figures_belong_to_legacy_reports_only(legacy):
+    legacy.edit("data/demo/2024.yml", "\nT2:", "\nmetrics: {granted: 1}\nT2:")
+    (issue,) = found(legacy.check(), "L-UNKNOWN-KEY")
+    assert issue.message.startswith("metrics: 只用于 2018 年度及以前")

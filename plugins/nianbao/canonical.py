@@ -8,7 +8,8 @@ for a blank cell, or a string: the not-applicable mark as written ("/", "—", �
 A report for 2018 or before (format ``legacy``) has ``"tables"`` instead: a list of
 ``{"title", "columns", "rows"}`` as printed, each row a list of cells: text and not-applicable marks
 as strings, numbers as numbers (a number written with a unit, "251000元", as its text), blanks as
-``null``.
+``null``; and, when its data file states them, ``"metrics"``: the coarse figures of
+formats.LEGACY_METRICS (approximate counterparts of the later tables' figures).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from .formats import LEGACY_METRICS
 from .model import Cell, CellKind, Report
 
 
@@ -60,6 +62,8 @@ def report_to_canonical(report: Report) -> dict:
     if not report.format.tables:  # 2018 and before: the tables as printed
         out["tables"] = [{"title": t.title, "columns": list(t.columns), "rows": [[legacy_value(c) for c in row] for row in t.rows]}
                          for t in report.legacy_tables]
+        if report.legacy_metrics:
+            out["metrics"] = {k: cell_value(report.legacy_metrics[k]) for k, _l, _u in LEGACY_METRICS if k in report.legacy_metrics}
         return out
     for tid in ("T2", "T3", "T4"):
         tdef = report.format.table(tid)
@@ -154,5 +158,6 @@ def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
                 written_date=day(m.get("written_date")), published_date=day(m.get("published_date")),
                 period_start=day(m.get("period", {}).get("start")), period_end=day(m.get("period", {}).get("end")),
                 scope=m.get("scope") or "organ")
+    metrics = {k: legacy_cell(v, False) for k, v in (d.get("metrics") or {}).items()}
     return Report(unit=unit or d["unit"], year=int(d["year"]), format=fmt, meta=meta, tables=tables, data_path="",
-                  legacy_tables=legacy)
+                  legacy_tables=legacy, legacy_metrics=metrics)

@@ -104,6 +104,7 @@ def render_data_file(
     header_note: str | None = None,
     absent: dict[str, str] | None = None,
     legacy_tables: tuple | None = None,
+    legacy_metrics: dict | None = None,
 ) -> str:
     """The data file's text. ``tables``: the tables' cells (none: every cell blank, for a new
     report); ``absent``: tables the source did not have, with why: written commented out, with the
@@ -141,7 +142,7 @@ def render_data_file(
         out.append("revisions:  # 发布后的数据修订")
         out += [f"  - {{date: {d.isoformat()}, note: {yaml_str(n)}}}" for d, n in m.revisions]
     if legacy:
-        return "\n".join(out + [""] + _legacy_lines(year, legacy_tables or ())) + "\n"
+        return "\n".join(out + [""] + _legacy_lines(year, legacy_tables or ()) + [""] + _metric_lines(legacy_metrics or {})) + "\n"
     for section in fmt.sections:
         if section.kind != "table":
             continue
@@ -177,6 +178,18 @@ def _legacy_lines(year: int, tables: tuple) -> list[str]:
         for row in t.rows:
             cells = [yaml_str(c, flow=True) if isinstance(c, str) else cell_text(c) for c in row]
             out.append("      - [" + ", ".join(cells) + "]")
+    return out
+
+
+def _metric_lines(metrics: dict) -> list[str]:
+    from .formats import LEGACY_METRICS
+
+    out = ["# 可选：与 2019 年起主要数据大致对应的几项约数，按原表的相应行填写（原表没有的删去或写 ~）；",
+           "# 统计口径与 2019 年起的格式不同，单位页的历年数据中单列并标为约数。"]
+    if not metrics:
+        return out + ["# metrics:"] + [f"#   {_pad(k + ':', 24)} ~   # {label}（{unit}）" for k, label, unit in LEGACY_METRICS]
+    out.append("metrics:")
+    out += [f"  {_pad(k + ':', 24)} {cell_text(metrics[k])}   # {label}（{unit}）" for k, label, unit in LEGACY_METRICS if k in metrics]
     return out
 
 

@@ -185,6 +185,12 @@ def figure_changes(before: Report, now: Report) -> list[tuple[str, Location | No
                 rows = [j for j in range(max(len(a[2]), len(b[2]))) if j >= len(a[2]) or j >= len(b[2]) or a[2][j] != b[2][j]]
                 where = tn.row_locations[rows[0]] if rows and rows[0] < len(tn.row_locations) else tn.location
                 out.append((f"{name}" + (f"第 {rows[0] + 1} 行起有改动" if rows else "的表题或表头有改动"), where))
+        from .formats import LEGACY_METRICS
+
+        for key, label, _unit in LEGACY_METRICS:
+            a, b = before.legacy_metrics.get(key), now.legacy_metrics.get(key)
+            if _cell_value(a) != _cell_value(b):
+                out.append((f"约数“{label}” {_cell_shown(a)} → {_cell_shown(b)}", (b.location if b else None) or now.location))
         return out
     for tdef in now.format.tables.values():
         tb, tn = before.tables.get(tdef.id), now.tables.get(tdef.id)

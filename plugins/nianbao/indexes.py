@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .formats import FormatDef, format_for_year, get_format
+from .formats import LEGACY_METRICS, FormatDef, format_for_year, get_format
 from .issues import ERROR, WARNING, Issue
 from .model import Cell, CellKind, Number, Report, Site, Table, Unit
 from .rules.meta import deadline
@@ -146,6 +146,24 @@ def unit_series(site: Site, unit_id: str) -> Series:
         if fy:
             t2[fid] = ([r.year for r in fy], [(c, [column_value(r, c) for r in fy]) for c in t2_columns(fid)])
     return Series(site.units[unit_id], years, comparable, t2)
+
+
+@dataclass
+class LegacySeries:
+    """A unit's coarse figures (formats.LEGACY_METRICS) in its reports for 2018 and before that
+    state them: approximate, never lined up with the later formats' figures."""
+
+    years: list[int]
+    rows: list[tuple[str, str, list[Cell | None]]]  # (label, unit of measure, the cell per year or None)
+
+
+def legacy_series(site: Site, unit_id: str) -> LegacySeries | None:
+    reports = [r for r in (site.reports[(unit_id, y)] for y in site.years_of(unit_id)) if r.legacy_metrics]
+    if not reports:
+        return None
+    rows = [(label, unit, [r.legacy_metrics.get(key) for r in reports]) for key, label, unit in LEGACY_METRICS
+            if any(key in r.legacy_metrics for r in reports)]
+    return LegacySeries([r.year for r in reports], rows)
 
 
 # ------------------------------------------------------------------------------------ year view

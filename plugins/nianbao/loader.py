@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .formats import FORMAT_IDS, LEGACY_ID, TABLE_IDS, TableDef, get_format
+from .formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, TABLE_IDS, TableDef, get_format
 from .issues import ERROR, INFO, WARNING, Issue
 from .loadpool import load_all
 from .model import UNIT_KINDS, Cell, CellKind, Contact, LegacyTable, Location, Meta, Narrative, Report, Section, Site, Table, Unit
@@ -24,7 +24,7 @@ REGISTRY_FILE = "units.yml"
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 
-REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "tables", "acknowledged", "revisions")
+REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "tables", "metrics", "acknowledged", "revisions")
 META_KEYS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period")
 META_LABELS = {
     "title": "标题",
@@ -359,6 +359,32 @@ def _legacy_tables(node, path, issues) -> tuple[LegacyTable, ...]:
     return tuple(out)
 
 
+def _legacy_metrics(node, path, issues) -> dict[str, Cell]:
+    """``metrics:`` of a report for 2018 or before: the coarse figures, each a number, ~ or an NA mark."""
+    if is_null(node):
+        return {}
+    m = mapping(node, path, "metrics（约数）", issues)
+    if m is None:
+        return {}
+    labels = {k: label for k, label, _unit in LEGACY_METRICS}
+    check_keys(m, tuple(labels), path, "metrics（约数）", issues)
+    out = {}
+    for key, _label, unit in LEGACY_METRICS:
+        if key not in m:
+            continue
+        vnode = m[key][1]
+        if not isinstance(vnode, ScalarNode):
+            issues.append(Issue("L-TYPE", ERROR, f"metrics 的“{labels[key]}”应为单个数值", loc(path, vnode)))
+            continue
+        pc = parse_cell(scalar_text(vnode))
+        if pc.kind is None or (pc.kind is CellKind.NUMBER and (pc.value < 0 or (unit == "件" and pc.value != int(pc.value)))):
+            issues.append(Issue("L-VALUE", ERROR, f"metrics 的“{labels[key]}”的值“{vnode.value}”无法识别：应为不小于 0 的"
+                                f"{'整数' if unit == '件' else '数'}，空白写 ~，不适用写 /", loc(path, vnode)))
+            continue
+        out[key] = pc.to_cell(loc(path, vnode))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # reports
 
@@ -453,6 +479,7 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
 
     tables: dict[str, Table] = {}
     legacy: tuple[LegacyTable, ...] = ()
+    metrics: dict[str, Cell] = {}
     if fid == LEGACY_ID:
         for tid in TABLE_IDS:
             if tid in top:
@@ -460,10 +487,13 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
                                     "原报告的统计表照原样写在 tables: 中", loc(path, top[tid][0])))
         if "tables" in top:
             legacy = _legacy_tables(top["tables"][1], path, issues)
+        if "metrics" in top:
+            metrics = _legacy_metrics(top["metrics"][1], path, issues)
     else:
-        if "tables" in top:
-            issues.append(Issue("L-UNKNOWN-KEY", ERROR, f"tables: 只用于 2018 年度及以前的报告（format: {LEGACY_ID}）；"
-                                f"{fid} 年格式的统计表写在 T2、T3、T4 中", loc(path, top["tables"][0])))
+        for key, what in (("tables", f"{fid} 年格式的统计表写在 T2、T3、T4 中"), ("metrics", "主要数据由 T3、T4 得出")):
+            if key in top:
+                issues.append(Issue("L-UNKNOWN-KEY", ERROR, f"{key}: 只用于 2018 年度及以前的报告（format: {LEGACY_ID}）；{what}",
+                                    loc(path, top[key][0])))
         for tid in TABLE_IDS:
             if tid in top:
                 tables[tid] = _table(top[tid][1], path, fmt.table(tid), issues)
@@ -478,6 +508,7 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
         meta_locations=meta_locs,
         acknowledged=_acknowledged(top["acknowledged"][1], path, issues) if "acknowledged" in top else {},
         legacy_tables=legacy,
+        legacy_metrics=metrics,
     )
     return report, issues
 

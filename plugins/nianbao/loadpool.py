@@ -190,13 +190,14 @@ def _report(r: Report | None):
     legacy = tuple((t.title, t.columns, tuple(tuple(c if isinstance(c, str) else _cell(c, p) for c in row) for row in t.rows),
                     _loc(t.location, p), tuple(_loc(x, p) for x in t.row_locations)) for t in r.legacy_tables)
     return (r.unit, r.year, r.format.id, meta, tables, p, _loc(r.location, p),
-            {k: _loc(v, p) for k, v in r.meta_locations.items()}, r.acknowledged, legacy)
+            {k: _loc(v, p) for k, v in r.meta_locations.items()}, r.acknowledged, legacy,
+            {k: _cell(c, p) for k, c in r.legacy_metrics.items()})
 
 
 def _unreport(v) -> Report | None:
     if v is None:
         return None
-    unit, year, fid, meta, tables, p, loc, meta_locs, acknowledged, legacy = v
+    unit, year, fid, meta, tables, p, loc, meta_locs, acknowledged, legacy, metrics = v
     return Report(
         unit=unit,
         year=year,
@@ -215,6 +216,7 @@ def _unreport(v) -> Report | None:
             LegacyTable(title, columns, tuple(tuple(c if isinstance(c, str) else _uncell(c, p) for c in row) for row in rows),
                         _unloc(tl, p), tuple(_unloc(x, p) for x in rlocs))
             for title, columns, rows, tl, rlocs in legacy),
+        legacy_metrics={k: _uncell(c, p) for k, c in metrics.items()},
     )
 
 

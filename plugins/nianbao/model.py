@@ -209,6 +209,7 @@ class Report:
     meta_locations: dict[str, Location] = field(default_factory=dict)
     acknowledged: dict[str, str] = field(default_factory=dict)
     legacy_tables: tuple[LegacyTable, ...] = ()  # format "legacy" only
+    legacy_metrics: dict[str, Cell] = field(default_factory=dict)  # format "legacy" only: formats.LEGACY_METRICS
 
     @property
     def key(self) -> tuple[str, int]:

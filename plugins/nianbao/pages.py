@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .charts import applications_chart
 from .figures import compare_figures, key_figures
-from .indexes import all_years, has_rollup, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
+from .indexes import all_years, has_rollup, legacy_series, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
 from .formats import LEGACY_ID
 from .loader import split_front_matter
@@ -409,6 +409,7 @@ def unit_markdown(
                 children=kids,
                 series=series,
                 chart=applications_chart(series, "nb-chart-apps") if series else None,
+                legacy=legacy_series(site, unit.id),
                 rollups=rollups,
                 formats={fid: f"{fid}年格式" for fid in ("2021", "2019")},
             )),

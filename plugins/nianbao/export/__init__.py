@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..canonical import dumps, legacy_value, report_to_canonical
-from ..formats import FORMAT_IDS, LEGACY_ID, TableDef, get_format
+from ..canonical import cell_value, dumps, legacy_value, report_to_canonical
+from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, TableDef, get_format
 from ..model import CellKind, Report, Site
 from .schemas import canonical_schema, datafile_schema
 
@@ -139,6 +139,12 @@ def report_long_rows(site: Site, r: Report) -> list[list]:
         rows.append(head + ["meta", mkey, _META_LABELS.get(mkey, mkey), "", "", value, "", "blank" if value is None else "text"])
     for i, t in enumerate(r.legacy_tables, start=1):
         rows += _legacy_long_rows(head, f"L{i}", t)
+    for key, label, unit_of in LEGACY_METRICS:
+        c = r.legacy_metrics.get(key)
+        if c is not None:
+            v = cell_value(c)
+            kind = "number" if c.kind is CellKind.NUMBER else "na" if c.kind is CellKind.NA else "blank"
+            rows.append(head + ["metrics", key, label, "", "", v, unit_of, kind])
     for tid in TABLE_IDS if r.format.tables else ():
         tdef = r.format.table(tid)
         t = r.table(tid)
@@ -261,6 +267,10 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
                 rep["meta"]["period"][row["row_key"].split(".")[1]] = value
             else:
                 rep["meta"][row["row_key"]] = value
+            continue
+        if row["table"] == "metrics":
+            rep.setdefault("metrics", {})[row["row_key"]] = (None if kind == "blank" else raw if kind == "na"
+                                                            else Decimal(raw) if "." in raw else int(raw))
             continue
         if row["format"] == LEGACY_ID:
             _legacy_from_long(rep, row)

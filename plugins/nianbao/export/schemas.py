@@ -3,7 +3,7 @@ one for the data files as a YAML loader reads them. A label or key lives only in
 
 from __future__ import annotations
 
-from ..formats import FORMAT_IDS, LEGACY_ID, ColumnDef, RowDef, get_format
+from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, ColumnDef, RowDef, get_format
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NA = {"type": "string", "minLength": 1, "description": "原表的不适用标记，如 “/”、“—”"}
@@ -58,6 +58,12 @@ def _legacy_tables(cell: dict) -> dict:
     }
 
 
+def _metrics(value: dict) -> dict:
+    return {"type": "object", "title": "约数：与 2019 年起主要数据大致对应的几项（录入者按原表对应）",
+            "properties": {k: {**value, "title": f"{label}（{unit}）"} for k, label, unit in LEGACY_METRICS},
+            "additionalProperties": False}
+
+
 def canonical_schema() -> dict:
     variants = []
     for fid in FORMAT_IDS:
@@ -70,12 +76,14 @@ def canonical_schema() -> dict:
                     **{fmt.table(t).json_key: {"anyOf": [_table(fid, t), {"type": "null"}]} for t in ("T2", "T3", "T4")},
                 },
                 "required": keys,
-                "not": {"required": ["tables"]},
+                "not": {"anyOf": [{"required": ["tables"]}, {"required": ["metrics"]}]},
             }
         )
     cell = {"anyOf": [{"type": "number"}, {"type": "string", "description": "文字、不适用标记或带单位的数字，照原表"},
                       {"type": "null", "description": "空白单元格"}]}
-    variants.append({"properties": {"format": {"const": LEGACY_ID}, "tables": _legacy_tables(cell)}, "required": ["tables"],
+    metric = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null", "description": "空白"}, NA]}
+    variants.append({"properties": {"format": {"const": LEGACY_ID}, "tables": _legacy_tables(cell), "metrics": _metrics(metric)},
+                     "required": ["tables"],
                      "not": {"anyOf": [{"required": [k]} for k in ("proactive", "applications", "review_litigation")]}})
     date = {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
     text = {"type": ["string", "null"]}
@@ -129,8 +137,8 @@ def datafile_schema() -> dict:
                 props[r.key] = {"title": r.label, "anyOf": forms}
             tables[tid] = {"type": "object", "title": tdef.title, "properties": props,
                            "required": list(tdef.row_keys), "additionalProperties": False}
-        variants.append({"properties": {"format": {"const": fid}, **tables}, "not": {"required": ["tables"]}})
-    variants.append({"properties": {"format": {"const": LEGACY_ID}, "tables": _legacy_tables(scalar)},
+        variants.append({"properties": {"format": {"const": fid}, **tables}, "not": {"anyOf": [{"required": ["tables"]}, {"required": ["metrics"]}]}})
+    variants.append({"properties": {"format": {"const": LEGACY_ID}, "tables": _legacy_tables(scalar), "metrics": _metrics(scalar)},
                      "not": {"anyOf": [{"required": [t]} for t in ("T2", "T3", "T4")]}})
     return {
         "$schema": DRAFT,
@@ -158,6 +166,7 @@ def datafile_schema() -> dict:
                                                       "properties": {"date": date, "note": {"type": "string"}}}},
             "T2": {"type": "object"}, "T3": {"type": "object"}, "T4": {"type": "object"},
             "tables": {"type": "array"},
+            "metrics": {"type": "object"},
         },
         "additionalProperties": False,
         "oneOf": variants,

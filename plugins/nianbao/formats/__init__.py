@@ -190,6 +190,21 @@ LEGACY = FormatDef(
 )
 
 
+# Coarse figures a report for 2018 or before may state besides its tables (spec §6, "optional mapping
+# to a small set of coarse canonical metrics"): whoever enters the report matches them to the original
+# table's rows. Not the same definitions as the 2019 and 2021 tables: always shown as approximate.
+LEGACY_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("applications_received", "收到申请", "件"),
+    ("granted", "同意公开", "件"),
+    ("partially_granted", "同意部分公开", "件"),
+    ("refused_total", "不同意公开", "件"),
+    ("not_held_or_nonexistent", "不属于本机关或信息不存在", "件"),
+    ("reviews_total", "行政复议", "件"),
+    ("lawsuits_total", "行政诉讼", "件"),
+    ("applicant_fees_wan", "依申请公开收取的费用", "万元"),
+)
+
+
 @cache
 def get_format(format_id: str) -> FormatDef:
     """The format definition for ``"2021"``, ``"2019"`` or ``"legacy"``; KeyError for anything else."""
