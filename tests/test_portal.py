@@ -593,3 +593,29 @@ def test_working_folder_beside_the_site_or_in_the_temporary_folder(tmp_path):
         assert not elsewhere.is_relative_to(tmp_path) and not (tmp_path / "missing").exists()
     finally:
         elsewhere.rmdir()
+
+
+def test_outcomes_chart_states_every_outcome_and_never_draws_a_blank_as_zero(site):
+    """图解 on the report page: a bar per outcome group （一）…（六）, its number written beside it."""
+    from dataclasses import replace
+
+    from nianbao.model import CellKind, Table
+    from nianbao.pages import _outcomes_chart
+    from nianbao.validate import check_site
+
+    def chart(s):
+        report = check_site(s.root)[0].site.reports[("demo", 2024)]
+        svg = lxml_html.fromstring(_outcomes_chart(report))
+        return report, svg.xpath("//desc")[0].text, [t.text for t in svg.xpath("//text")], len(svg.xpath("//rect"))
+
+    s = site("basic")
+    report, desc, texts, bars = chart(s)
+    t3 = report.tables["T3"].rows  # demo 2024: 予以公开 6, 部分公开 1, 不予公开 1, 无法提供 4, 不予处理 1, 其他 1
+    assert (t3["granted"]["total"].value, t3["partial"]["total"].value) == (6, 1)
+    assert desc == "予以公开6件、部分公开1件、不予公开1件、无法提供4件、不予处理1件、其他处理1件。"
+    assert texts[:4] == ["予以公开", "6", "部分公开", "1"] and bars == 6
+    s.set_row("data/demo/2024.yml", "partial", "[~, ~, ~, ~, ~, ~, ~]")
+    _report, desc, texts, bars = chart(s)
+    assert "部分公开空白、" in desc and texts[2:4] == ["部分公开", "空白"] and bars == 5  # not drawn as 0
+    zero = {k: {c: replace(v, value=0) if v.kind is CellKind.NUMBER else v for c, v in cols.items()} for k, cols in t3.items()}
+    assert _outcomes_chart(replace(report, tables={**report.tables, "T3": Table("T3", zero)})) is None

@@ -108,3 +108,34 @@ def applications_chart(series: Series, chart_id: str) -> str:
         out.append(f'<text x="{x + 16:.1f}" y="{ly + 11}">{escape(lab)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def outcomes_chart(outcomes: list[tuple[str, str, float | None]], chart_id: str, title: str) -> str | None:
+    """One report's outcomes of applications as horizontal bars, each labelled with its name and
+    number (the colour is never the only carrier). ``outcomes``: (group key, label, value) in the
+    printed order; a value None (the table's cells are blank) is said, not drawn as 0. None when no
+    value is above 0 (nothing to draw). A narrow view box: on a phone the text stays about its
+    normal size."""
+    if not any(v for _k, _l, v in outcomes):
+        return None
+    shown = lambda v: "空白" if v is None else f"{v:g}"  # noqa: E731
+    colours = dict(GROUP_COLOURS)
+    W, L, R, row, T = 340, 84, 40, 30, 8
+    H = T * 2 + row * len(outcomes)
+    top = max(v or 0 for _k, _l, v in outcomes)
+    out = [
+        f'<svg class="nb-chart nb-chart--bars" id="{chart_id}" viewBox="0 0 {W} {H}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" font-size="16" fill="currentColor">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape("、".join(f"{label}{shown(v)}" + ("" if v is None else "件") for _k, label, v in outcomes))}。</desc>',
+    ]
+    for i, (key, label, v) in enumerate(outcomes):
+        y = T + row * i
+        out.append(f'<text x="{L - 8}" y="{y + row / 2 + 6:.1f}" text-anchor="end">{escape(label)}</text>')
+        width = (W - L - R) * (v or 0) / top
+        if v:
+            out.append(f'<rect x="{L}" y="{y + 5}" width="{width:.1f}" height="{row - 10}" fill="{colours.get(key, "#999999")}"/>')
+        out.append(f'<text x="{L + width + 6:.1f}" y="{y + row / 2 + 6:.1f}">{shown(v)}</text>')
+    out.append(f'<line x1="{L}" x2="{L}" y1="{T}" y2="{H - T}" stroke="currentColor"/>')
+    out.append("</svg>")
+    return "".join(out)

@@ -12,9 +12,9 @@ from functools import lru_cache
 from html import escape
 from dataclasses import dataclass
 
-from .charts import applications_chart
+from .charts import GROUP_COLOURS, applications_chart, outcomes_chart
 from .figures import compare_figures, key_figures
-from .indexes import all_years, has_rollup, legacy_series, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
+from .indexes import all_years, column_value, comparable_columns, has_rollup, legacy_series, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
 from .formats import LEGACY_ID
 from .loader import split_front_matter
@@ -265,6 +265,7 @@ def report_markdown(
             year=report.year,
             prev_year=prev.year if prev else None,
             prev_url=link(report_uri(report.unit, prev.year)) if prev else None,
+            chart=_outcomes_chart(report),
         )),
         "",
     ]
@@ -291,6 +292,19 @@ def report_markdown(
         else:
             parts += [_block(stash, render("missing.html", user_dirs, what="本部分正文")), ""]
     return "\n".join(parts + _report_end(site, report, link, user_dirs, stash, downloads))
+
+
+@lru_cache(maxsize=1)
+def _outcome_columns() -> tuple:
+    cols = {c.key: c for c in comparable_columns()}
+    return tuple(cols[key] for key, _colour in GROUP_COLOURS)
+
+
+def _outcomes_chart(report: Report) -> str | None:
+    """图解: the year's outcomes of applications (T3's groups （一）…（六）, total column)."""
+    values = [(c, column_value(report, c).value) for c in _outcome_columns()]
+    outcomes = [(c.key, c.label.split("）")[-1], None if v is None else float(v)) for c, v in values]
+    return outcomes_chart(outcomes, "nb-chart-outcomes", f"{report.year}年政府信息公开申请的办理结果")
 
 
 def _report_end(site: Site, report: Report, link: Link, user_dirs: tuple[str, ...], stash: Stash | None,
