@@ -86,3 +86,23 @@ def test_a_doc_that_is_not_a_report_fails_and_writes_nothing(office, site_dir, t
     assert code == 1 and message in out, out
     assert "Traceback" not in out and "javaldx" not in out
     assert not (site_dir / "content").exists() and sorted(p.name for p in (site_dir / "data").iterdir()) == ["units.yml"]
+
+
+def test_a_report_from_before_2019_in_word_97_imports_as_printed(office, site_dir, tmp_path, capsys):
+    """A report for 2016 as a Word 97 file (LibreOffice's conversion of the HTML one): the same
+    tables as printed as from the HTML."""
+    import yaml
+
+    from .test_legacy import HTML
+
+    html = tmp_path / "r2016.html"
+    html.write_text(HTML, encoding="utf-8")
+    (doc,) = corpus.office_convert([html], "doc", tmp_path)
+    results = []
+    for src in (html, doc):
+        root = tmp_path / f"site-{src.suffix[1:]}"
+        shutil.copytree(site_dir, root)
+        code, out = run(capsys, "import", str(src), "--unit", "xinhe", "--root", str(root))
+        assert code == 0, out
+        results.append(yaml.safe_load((root / "data/xinhe/2016.yml").read_text(encoding="utf-8"))["tables"])
+    assert results[1] == results[0] and results[0][0]["rows"][0] == ["一、主动公开情况"]

@@ -307,3 +307,13 @@ def test_coarse_figures_belong_to_legacy_reports_only(legacy):
     legacy.edit("data/demo/2024.yml", "\nT2:", "\nmetrics: {granted: 1}\nT2:")
     (issue,) = found(legacy.check(), "L-UNKNOWN-KEY")
     assert issue.message.startswith("metrics: 只用于 2018 年度及以前")
+
+
+def test_without_a_year_in_the_title_the_error_points_to_year(site, tmp_path, capsys):
+    s = site("basic")
+    src = tmp_path / "r.html"
+    src.write_text(HTML.replace("<h1>示例县示例镇人民政府2016年政府信息公开工作年度报告</h1>", ""), encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root)]) == 1
+    assert "请用 --year 指定年度，统计表将照原表导入" in capsys.readouterr().out
+    assert main(["import", str(src), "--unit", "demo", "--year", "2016", "--root", str(s.root)]) == 0
+    assert yaml.safe_load(s.read("data/demo/2016.yml"))["format"] == "legacy"

@@ -243,7 +243,14 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
             legacy_tables = _legacy_tables(doc, plan.notes)
             plan.detected = LEGACY_ID
         else:
-            rec = recognize(doc.tables)
+            try:
+                rec = recognize(doc.tables)
+            except ImportError_ as e:
+                if year is None and probe.year is None and doc.tables:
+                    # no title with a year: this may be a report from before the national format
+                    raise ImportError_(f"{e}；标题中也没有年度。若是 2018 年度及以前的年报（没有统一格式），"
+                                       "请用 --year 指定年度，统计表将照原表导入") from None
+                raise
             plan.notes += rec.notes
             said = len(rec.notes)
             missing = [name for t, name in TABLE_NAMES.items() if t not in rec.tables]
