@@ -579,3 +579,22 @@ def test_source_text_with_a_comma_is_quoted_inside_a_row(site_dir, tmp_path):
     assert [i for i in issues if i.severity.value == "error"] == []
     got = report.tables["T3"].rows["new_received"]
     assert (got["natural_person"].value, got["natural_person"].raw) == (1234, "1,234")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_table_3_without_its_total_column_keeps_the_totals_blank(site_dir, tmp_path, capsys, kind):
+    """Spec §9.2: 总计 column missing. The totals stay blank (never summed up from the other columns)
+    and the import says so; the checks then count the blanks as 0, as spec §7 has them, and say so."""
+    report = corpus.base_report("2021", seed=corpus.stable_seed(kind, "no-total"))
+    cols = ["natural_person", "commercial", "research", "public_interest", "legal_service", "other_org"]
+    src = corpus.write(report, "2021", kind, tmp_path / f"report.{kind}", TITLE, {"t3_order": cols})
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert "原表没有“总计”列" in out
+    want = corpus.expected(report)
+    for row in want["T3"].values():
+        row["total"] = None
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == want
+    errors = [i for i in check_site(site_dir)[1] if i.severity.value == "error"]
+    assert errors and {i.check for i in errors} <= {"T3-3"}  # nothing wrong with the file itself
+    assert all("空白或不适用单元格按 0 计" in i.message for i in errors)

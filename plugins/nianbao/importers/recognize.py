@@ -399,6 +399,11 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
     if "collapsed" in order:
         raise ImportError_("表三“法人或其他组织”没有分列（商业企业、科研机构……），与官方格式不同，无法逐项导入")
     missing_cols = [k for k, _w in T3_COLUMNS if k not in order]
+    if missing_cols == ["total"]:
+        # spec §9.2: a table without its 总计 column. Its cells stay blank: a total is never worked
+        # out from the other columns (the checks then say they cannot fully verify the rows)
+        rec.notes.append(Note("表三", "原表没有“总计”列：数据文件中总计列留空（~），不由各列相加推算"))
+        missing_cols = []
     if missing_cols:
         raise ImportError_(f"表三的列标题中找不到：{'、'.join(missing_cols)}（识别到的列：{'、'.join(order) or '无'}）")
     if order != [k for k, _w in T3_COLUMNS if k in order] + (["subtotal"] if "subtotal" in order else []):
