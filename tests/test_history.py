@@ -227,3 +227,15 @@ def test_coarse_figures_changed_after_publication(repo):
     line = repo.edit("data/demo/2017.yml", "applications_received: 5", "applications_received: 6")
     (issue,) = [i for i in found(repo.check(), "M-7") if i.file and "2017" in i.file]  # uncommitted, long after publication
     assert "约数“收到申请” 5 → 6" in issue.message and issue.location.line == line
+
+
+def test_the_users_git_configuration_does_not_change_the_reading(repo, tmp_path, monkeypatch):
+    commit(repo.root, "2025-01-15")
+    repo.set_row(DATA, "admin_license", "13")
+    commit(repo.root, "2025-03-02")
+    config = tmp_path / "gitconfig"
+    config.write_text("[log]\n\tshowSignature = true\n\tdecorate = full\n[color]\n\tui = always\n[core]\n\tquotePath = true\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    (issue,) = m7(repo)
+    assert "表二“行政许可” 12 → 13" in issue.message

@@ -75,7 +75,9 @@ class History:
 def _git(root: Path, *args: str, check: bool = True) -> bytes | None:
     env = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}  # a read, never a lock on the index
     try:
-        p = subprocess.run(["git", "-C", str(root), *args], capture_output=True, env=env, timeout=300)
+        # whatever the user's git configuration: no signature lines in the log, no colour
+        p = subprocess.run(["git", "-C", str(root), "-c", "log.showSignature=false", "-c", "color.ui=false", *args],
+                           capture_output=True, env=env, timeout=300)
     except FileNotFoundError:
         raise NoHistory("没有安装 git") from None
     except subprocess.TimeoutExpired:
