@@ -101,6 +101,19 @@ def test_long_csv_round_trips_to_the_canonical_json(root):
     assert canonical_from_long(long_csv(site)) == want
 
 
+def test_page_fields_round_trip_and_validate(site):
+    """分类 and 有效性 (optional raw strings, spec §8) through the long CSV and the schemas."""
+    s = site("basic")
+    s.edit("data/demo/2024.yml", "  period:", "  category: 综合政务\n  validity: 有效\n  period:")
+    site_ = check_site(s.root)[0].site
+    docs = [report_to_canonical(site_.reports[k]) for k in sorted(site_.reports)]
+    assert canonical_from_long(long_csv(site_)) == docs
+    doc = next(d for d in docs if (d["unit"], d["year"]) == ("demo", 2024))
+    assert (doc["meta"]["category"], doc["meta"]["validity"]) == ("综合政务", "有效")
+    jsonschema.validate(json.loads(dumps(doc)), canonical_schema(), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(json_ready(yaml.safe_load(s.read("data/demo/2024.yml"))), datafile_schema(), cls=jsonschema.Draft202012Validator)
+
+
 def test_decimals_stay_exact_and_blanks_stay_blank(site):
     s = site()
     s.set_row("data/demo/2024.yml", "admin_fees", "9.63211")

@@ -598,3 +598,29 @@ def test_a_table_3_without_its_total_column_keeps_the_totals_blank(site_dir, tmp
     errors = [i for i in check_site(site_dir)[1] if i.severity.value == "error"]
     assert errors and {i.check for i in errors} <= {"T3-3"}  # nothing wrong with the file itself
     assert all("空白或不适用单元格按 0 计" in i.message for i in errors)
+
+
+def test_page_category_and_validity_are_kept(site_dir, tmp_path, capsys):
+    """Spec §8: 分类 and 有效性 of the publishing page are imported as raw strings, shown in the
+    信息公开 block and carried by the open data."""
+    from lxml import html as lxml_html
+
+    report = corpus.base_report("2021", seed=corpus.stable_seed("meta-fields"))
+    src = corpus.write(report, "2021", "html", tmp_path / "report.html", TITLE, {})
+    page = src.read_text(encoding="utf-8").replace(
+        "<tr><td>成文日期：", "<tr><td>主题分类：综合政务/政务公开</td><td>有效性：有效</td></tr>\n<tr><td>成文日期：", 1)
+    src.write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    text = (site_dir / "data/xinhe/2024.yml").read_text(encoding="utf-8")
+    assert "  category: 综合政务/政务公开  # 分类\n" in text and "  validity: 有效  # 有效性\n" in text
+    meta = imported(site_dir, "xinhe", 2024)["meta"]
+    assert (meta["category"], meta["validity"]) == ("综合政务/政务公开", "有效")
+    from nianbao.pages import report_markdown
+    from nianbao.validate import check_site as check
+
+    site = check(site_dir)[0].site
+    md = report_markdown(site, site.reports[("xinhe", 2024)], [], lambda uri: uri)
+    block = lxml_html.fromstring(md[md.index("<section class=\"nb-meta\""): md.index("</section>") + 10])
+    shown = {dt.text_content(): dd.text_content() for dt, dd in zip(block.iter("dt"), block.iter("dd"))}
+    assert (shown["分类"], shown["有效性"]) == ("综合政务/政务公开", "有效")

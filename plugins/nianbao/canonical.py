@@ -157,7 +157,7 @@ def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
     meta = Meta(title=m.get("title"), publisher=m.get("publisher"), index_no=m.get("index_no"), doc_no=m.get("doc_no"),
                 written_date=day(m.get("written_date")), published_date=day(m.get("published_date")),
                 period_start=day(m.get("period", {}).get("start")), period_end=day(m.get("period", {}).get("end")),
-                scope=m.get("scope") or "organ")
+                scope=m.get("scope") or "organ", category=m.get("category"), validity=m.get("validity"))
     metrics = {k: legacy_cell(v, False) for k, v in (d.get("metrics") or {}).items()}
     return Report(unit=unit or d["unit"], year=int(d["year"]), format=fmt, meta=meta, tables=tables, data_path="",
                   legacy_tables=legacy, legacy_metrics=metrics)

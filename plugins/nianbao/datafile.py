@@ -137,6 +137,8 @@ def render_data_file(
         f"  written_date: {iso(m.written_date)}  # 成文日期",
         f"  published_date: {iso(m.published_date)}  # 发布日期",
         f"  period: [{period_start}, {period_end}]  # 统计期限",
+        *([f"  category: {yaml_str(m.category)}  # 分类"] if m.category else []),
+        *([f"  validity: {yaml_str(m.validity)}  # 有效性"] if m.validity else []),
     ]
     if m.revisions:
         out.append("revisions:  # 发布后的数据修订")

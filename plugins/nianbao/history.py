@@ -41,7 +41,7 @@ CST = dt.timezone(dt.timedelta(hours=8), "CST")
 SHOWN = 3  # changed figures named in one message
 TABLE_NAMES = {"T2": "表二", "T3": "表三", "T4": "表四"}
 META_FIELDS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period_start", "period_end",
-               "scope")
+               "scope", "category", "validity")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 
 REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "tables", "metrics", "acknowledged", "revisions")
-META_KEYS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period")
+META_KEYS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period", "category", "validity")
 META_LABELS = {
     "title": "标题",
     "publisher": "发布机构",
@@ -34,6 +34,8 @@ META_LABELS = {
     "written_date": "成文日期",
     "published_date": "发布日期",
     "period": "统计期限",
+    "category": "分类",
+    "validity": "有效性",
 }
 UNIT_KEYS = ("name", "full_name", "kind", "parent", "credit_code", "contact", "acknowledged")
 CONTACT_KEYS = ("office", "address", "postcode", "phone", "fax", "email")
@@ -435,7 +437,7 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Repo
         check_keys(m, META_KEYS, path, "meta（报告信息）", issues)
         for key, (_k, v) in m.items():
             meta_locs[key] = loc(path, v)
-        for key in ("title", "publisher", "index_no", "doc_no"):
+        for key in ("title", "publisher", "index_no", "doc_no", "category", "validity"):
             if key in m:
                 meta_kwargs[key] = _text(m[key][1], path, META_LABELS[key], issues)
         for key in ("written_date", "published_date"):

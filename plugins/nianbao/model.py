@@ -136,6 +136,8 @@ class Meta:
     period_end: dt.date | None = None
     scope: str = "organ"  # organ | region_aggregate
     revisions: tuple[tuple[dt.date, str], ...] = ()
+    category: str | None = None  # 分类 / 主题分类, as the publishing page has it (spec §8)
+    validity: str | None = None  # 有效性
 
     def as_dict(self) -> dict:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
@@ -148,6 +150,8 @@ class Meta:
             "published_date": iso(self.published_date),
             "period": {"start": iso(self.period_start), "end": iso(self.period_end)},
             "scope": self.scope,
+            "category": self.category,
+            "validity": self.validity,
         }
 
 

@@ -184,7 +184,8 @@ def _legacy_long_rows(head: list, table: str, t) -> list[list]:
 
 
 _META_LABELS = {"title": "标题", "publisher": "发布机构", "index_no": "索引号", "doc_no": "文号", "written_date": "成文日期",
-                "published_date": "发布日期", "period.start": "统计期限起", "period.end": "统计期限止", "scope": "范围"}
+                "published_date": "发布日期", "period.start": "统计期限起", "period.end": "统计期限止", "scope": "范围",
+                "category": "分类", "validity": "有效性"}
 
 
 def _meta_items(r: Report):
@@ -194,6 +195,8 @@ def _meta_items(r: Report):
     yield "period.start", m["period"]["start"]
     yield "period.end", m["period"]["end"]
     yield "scope", m["scope"]
+    yield "category", m["category"]
+    yield "validity", m["validity"]
 
 
 def long_csv(site: Site, long: list[list] | None = None) -> bytes:
@@ -303,7 +306,8 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
         meta = r.pop("meta")
         ordered = {"unit": r.pop("unit"), "year": r.pop("year"), "format": r.pop("format"),
                    "meta": {k: meta.get(k) for k in ("title", "publisher", "index_no", "doc_no", "written_date", "published_date")}
-                   | {"period": {"start": meta["period"].get("start"), "end": meta["period"].get("end")}, "scope": meta.get("scope")}}
+                   | {"period": {"start": meta["period"].get("start"), "end": meta["period"].get("end")}, "scope": meta.get("scope"),
+                      "category": meta.get("category"), "validity": meta.get("validity")}}
         units = r.pop("cell_units", None)
         extras = r.pop("extras", None)
         ordered.update(r)

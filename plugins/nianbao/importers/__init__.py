@@ -361,6 +361,8 @@ def _meta(doc: Document, text: N.Narrative, title: str | None, plan: Plan) -> Me
         publisher=publisher,
         index_no=meta_src.get("index_no"),
         doc_no=meta_src.get("doc_no"),
+        category=meta_src.get("category"),
+        validity=meta_src.get("validity"),
         written_date=dates.get("written_date"),
         published_date=dates.get("published_date"),
         period_start=text.period[0] if text.period else None,

@@ -19,6 +19,8 @@ META_KEYS = {
     "written_date": r"成文日期|发文日期|生成日期",
     "published_date": r"发布日期|公开日期|发布时间",
     "doc_no": r"文\s*号",
+    "category": r"主题分类|组配分类|信息分类|分\s*类",
+    "validity": r"有\s*效\s*性",
 }
 
 
