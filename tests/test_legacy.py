@@ -317,3 +317,15 @@ def test_without_a_year_in_the_title_the_error_points_to_year(site, tmp_path, ca
     assert "请用 --year 指定年度，统计表将照原表导入" in capsys.readouterr().out
     assert main(["import", str(src), "--unit", "demo", "--year", "2016", "--root", str(s.root)]) == 0
     assert yaml.safe_load(s.read("data/demo/2016.yml"))["format"] == "legacy"
+
+
+def test_a_title_row_inside_the_table_is_its_title(site, tmp_path, capsys):
+    s = site("basic")
+    src = tmp_path / "r2016.html"
+    src.write_text(HTML.replace('<table border="1">\n', '<table border="1">\n<tr><td colspan="3">政府信息公开情况统计表（2016年度）</td></tr>\n'),
+                   encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root)]) == 0, capsys.readouterr().out
+    (table,) = yaml.safe_load(s.read("data/demo/2016.yml"))["tables"]
+    assert table["title"] == "政府信息公开情况统计表（2016年度）" and table["columns"] == ["统计指标", "单位", "统计数"]
+    assert "附表：2016年政府信息公开情况统计表" in s.read("content/demo/2016.md")  # the paragraph stays in the text
+    assert serious([i for i in s.check() if i.file and "2016" in i.file]) == []

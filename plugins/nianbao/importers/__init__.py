@@ -381,7 +381,8 @@ def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
     """A report for 2018 or before: every table as printed. Merged cells: a row spanned by one cell
     heads the rows below it; a cell spanning rows is repeated on each (its label applies to each);
     a cell spanning columns is written in its first column, the others left blank (said in a note).
-    The title is the short paragraph just before the table that names it (…统计表), if any."""
+    The title is the table's own first row when one cell spans it, else the short paragraph just
+    before the table that names it (…统计表), if any; the header is the next row."""
     out = []
     last_para: str | None = None
     for block in doc.blocks:
@@ -406,8 +407,9 @@ def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
                 rows.append([origins[0]])  # one cell across the table: a heading (or the title, first)
             else:
                 rows.append(slots)
-        if rows and len(rows[0]) == 1 and title is None and len(grid[0]) > 1:
-            title = rows.pop(0)[0].text.strip()  # the table's title inside it
+        if rows and len(rows[0]) == 1 and len(grid[0]) > 1:
+            # the table's title inside it: its own (a paragraph before it stays in the text anyway)
+            title = rows.pop(0)[0].text.strip()
         if not rows:
             continue
         header = rows.pop(0)
