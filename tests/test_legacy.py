@@ -329,3 +329,18 @@ def test_a_title_row_inside_the_table_is_its_title(site, tmp_path, capsys):
     assert table["title"] == "政府信息公开情况统计表（2016年度）" and table["columns"] == ["统计指标", "单位", "统计数"]
     assert "附表：2016年政府信息公开情况统计表" in s.read("content/demo/2016.md")  # the paragraph stays in the text
     assert serious([i for i in s.check() if i.file and "2016" in i.file]) == []
+
+
+def test_a_two_row_header_names_each_column_in_full(site, tmp_path, capsys):
+    s = site("basic")
+    src = tmp_path / "r2016.html"
+    src.write_text(HTML.replace('<tr><td>统计指标</td><td>单位</td><td>统计数</td></tr>',
+                                '<tr><td rowspan="2">统计指标</td><td rowspan="2">单位</td><td colspan="2">统计数</td></tr>\n'
+                                '<tr><td>本年</td><td>累计</td></tr>')
+                   .replace("<td>条</td><td>120</td>", "<td>条</td><td>120</td><td>980</td>")
+                   .replace('<tr><td colspan="3">一、主动公开情况</td></tr>', '<tr><td colspan="4">一、主动公开情况</td></tr>'),
+                   encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root)]) == 0, capsys.readouterr().out
+    (table,) = yaml.safe_load(s.read("data/demo/2016.yml"))["tables"]
+    assert table["columns"] == ["统计指标", "单位", "统计数·本年", "统计数·累计"]
+    assert table["rows"][:2] == [["一、主动公开情况"], ["（一）主动公开政府信息数", "条", 120, 980]]

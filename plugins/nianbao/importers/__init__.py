@@ -414,7 +414,15 @@ def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
             continue
         header = rows.pop(0)
         width = len(header)
-        columns = tuple(c.text.strip() if c is not None else "" for c in header)
+        columns = [c.text.strip() if c is not None else "" for c in header]
+        # a second header row under cells spanning columns (数量 › 本年, 累计): joined into the column names
+        while rows and len(rows[0]) == width and any(a is b for a, b in zip(rows[0], header) if a is not None) \
+                and not any(c is not None and parse_cell(c.text).kind is CellKind.NUMBER for c in rows[0]):
+            sub = rows.pop(0)
+            columns = [top if b is None or b is a else (f"{top}·{b.text.strip()}" if top else b.text.strip())
+                       for top, a, b in zip(columns, header, sub)]
+            header = sub
+        columns = tuple(columns)
         merged = False
         cells_rows = []
         for slots in rows:
