@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from .formats import LEGACY_METRICS
+from .formats import LEGACY_METRICS, T3_COLLAPSED
 from .model import Cell, CellKind, Report
 
 
@@ -90,6 +90,10 @@ def report_to_canonical(report: Report) -> dict:
         extras = {e.key: cell_value(t.rows[e.key][e.columns[0].key]) for e in tdef.extras if e.key in t.rows}
         if extras:
             out.setdefault("extras", {})[tdef.json_key] = extras
+    t3 = report.table("T3")
+    collapsed = {k: cell_value(cells[T3_COLLAPSED]) for k, cells in t3.rows.items() if T3_COLLAPSED in cells} if t3 else {}
+    if collapsed:  # the source printed 法人或其他组织 undivided (spec §9.2): its figure per row
+        out[T3_COLLAPSED] = {row.key: collapsed[row.key] for row in report.format.table("T3").rows if row.key in collapsed}
     return out
 
 
@@ -149,6 +153,10 @@ def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
                     value = v if isinstance(v, (int, Decimal)) else Decimal(repr(v))  # floats: their shortest exact text
                     cells[ck] = Cell(CellKind.NUMBER, value, unit_raw=units.get(tdef.json_key, {}).get(f"{rk}.{ck}"))
             out[rk] = cells
+        if tid == "T3":
+            for rk, v in (d.get(T3_COLLAPSED) or {}).items():
+                if rk in out:
+                    out[rk][T3_COLLAPSED] = legacy_cell(v, False) if v is not None else Cell(CellKind.BLANK)
         for ek, v in d.get("extras", {}).get(tdef.json_key, {}).items():
             out[ek] = {"total": Cell(CellKind.BLANK) if v is None else Cell(CellKind.NA, raw=v) if isinstance(v, str) else Cell(CellKind.NUMBER, v)}
         tables[tid] = Table(tid, out)

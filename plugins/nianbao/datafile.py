@@ -10,7 +10,7 @@ import unicodedata
 
 import yaml
 
-from .formats import FormatDef, TableDef
+from .formats import T3_COLLAPSED, FormatDef, TableDef
 from .model import Cell, CellKind, Meta, Table, Unit, format_number
 
 
@@ -91,6 +91,10 @@ def _table_lines(tdef: TableDef, table: Table | None) -> list[str]:
         cells = table.rows.get(e.key) if table else None
         if cells:
             lines.append(f"  {_pad(e.key + ':', keyw)} {cell_text(cells[e.columns[0].key])}  # {e.label}")
+    collapsed = [(r, table.rows[r.key][T3_COLLAPSED]) for r in tdef.rows if table and T3_COLLAPSED in table.rows.get(r.key, {})]
+    if collapsed:
+        lines.append(f"  {T3_COLLAPSED}:  # 原表“法人或其他组织”未分列：各行该列的数（上面五列为 /）")
+        lines += [f"    {_pad(r.key + ':', keyw)} {cell_text(c)}" for r, c in collapsed]
     return lines
 
 

@@ -30,9 +30,10 @@ import os
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .formats import T3_COLLAPSED, T3_COLLAPSED_LABEL
 from .issues import INFO, Issue
 from .model import Cell, CellKind, Location, Report, Site
 
@@ -201,8 +202,9 @@ def figure_changes(before: Report, now: Report) -> list[tuple[str, Location | No
         if tb is None or tn is None:
             out.append((f"{tdef.title}{'补上' if tb is None else '删去'}", (tn.location if tn else None) or now.location))
             continue
+        extra = (T3_COLLAPSED,) if tdef.id == "T3" else ()
         for row in tdef.rows:
-            for col in row.columns:
+            for col in row.columns + tuple(replace(row.columns[-1], key=k, short_label=T3_COLLAPSED_LABEL) for k in extra):
                 cb = tb.rows.get(row.key, {}).get(col.key)
                 cn = tn.rows.get(row.key, {}).get(col.key)
                 if _cell_value(cb) != _cell_value(cn):

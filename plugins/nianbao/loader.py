@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, TABLE_IDS, TableDef, get_format
+from .formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, T3_COLLAPSED, T3_COLLAPSED_LABEL, T3_PARTS, TABLE_IDS, TableDef, get_format
 from .issues import ERROR, INFO, WARNING, Issue
 from .loadpool import load_all
 from .model import UNIT_KINDS, Cell, CellKind, Contact, LegacyTable, Location, Meta, Narrative, Report, Section, Site, Table, Unit
@@ -239,7 +239,9 @@ def _table(node, path, tdef: TableDef, issues) -> Table:
     entries = mapping(node, path, f"{tdef.id}（{tdef.title}）", issues)
     if entries is None:
         return Table(tdef.id, rows, loc(path, node))
-    check_keys(entries, tdef.row_keys + tuple(e.key for e in tdef.extras), path, f"{tdef.id}（{tdef.title}）", issues)
+    collapsed = tdef.id == "T3"
+    check_keys(entries, tdef.row_keys + tuple(e.key for e in tdef.extras) + ((T3_COLLAPSED,) if collapsed else ()), path,
+               f"{tdef.id}（{tdef.title}）", issues)
     for row in tdef.rows + tdef.extras:
         if row.key not in entries and row in tdef.extras:
             continue
@@ -296,7 +298,33 @@ def _table(node, path, tdef: TableDef, issues) -> Table:
                 cells[col.key] = cell
         if len(cells) == ncol:
             rows[row.key] = cells
+    if collapsed and T3_COLLAPSED in entries:
+        _collapsed(entries[T3_COLLAPSED][1], path, tdef, rows, issues)
     return Table(tdef.id, rows, loc(path, node), row_locs)
+
+
+def _collapsed(node, path, tdef: TableDef, rows: dict, issues) -> None:
+    """T3's ``legal_or_other_org:`` (spec §9.2): the source printed the five 法人或其他组织 columns as
+    one; its figure per row goes into the row's cells, and those rows' five columns must be NA."""
+    what = f"T3 的 {T3_COLLAPSED}（{T3_COLLAPSED_LABEL}）"
+    m = mapping(node, path, what, issues)
+    if m is None:
+        return
+    check_keys(m, tdef.row_keys, path, what, issues)
+    col = next(c for c in tdef.columns if c.key == "total")  # a count, as every T3 cell
+    for row in tdef.rows:
+        if row.key not in m or row.key not in rows:
+            continue
+        vnode = m[row.key][1]
+        cell = _cell(vnode, path, tdef, row, replace(col, key=T3_COLLAPSED, short_label=T3_COLLAPSED_LABEL), issues)
+        if cell is None:
+            continue
+        split = [rows[row.key][k] for k in T3_PARTS if rows[row.key][k].kind is CellKind.NUMBER]
+        if split:
+            issues.append(Issue("L-VALUE", ERROR, f"T3“{row.display}”行既分列写了法人或其他组织的数字，又写了未分列的 {T3_COLLAPSED}："
+                                "原表未分列时，五列写 /", split[0].location))
+            continue
+        rows[row.key] = {**rows[row.key], T3_COLLAPSED: cell}
 
 
 def _legacy_cell(node, path, where_text: str, issues, label: bool) -> "str | Cell | None":

@@ -16,7 +16,7 @@ from .charts import GROUP_COLOURS, applications_chart, outcomes_chart
 from .figures import compare_figures, key_figures
 from .indexes import all_years, column_value, comparable_columns, has_rollup, legacy_series, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
-from .formats import LEGACY_ID
+from .formats import LEGACY_ID, T3_COLLAPSED, T3_COLLAPSED_LABEL
 from .loader import split_front_matter
 from .model import CellKind, LegacyTable, Report, Site, Unit
 from .render import render, render_table, table_outline
@@ -283,6 +283,8 @@ def report_markdown(
                 parts += [_deferred(stash, lambda tdef=tdef, t=t: render_table(tdef, t, user_dirs=user_dirs),
                                     probe=lambda tdef=tdef: table_outline(tdef, user_dirs=user_dirs),
                                     key=(report.format.id, t, user_dirs)), ""]
+                if tdef.id == "T3" and any(T3_COLLAPSED in cells for cells in t.rows.values()):
+                    parts += [_block(stash, _collapsed_html(tdef, t, user_dirs)), ""]
             continue
         s = n.section(section.ordinal) if n else None
         parts += [f"## {s.heading if s else section.heading}", ""]
@@ -305,6 +307,21 @@ def _outcomes_chart(report: Report) -> str | None:
     values = [(c, column_value(report, c).value) for c in _outcome_columns()]
     outcomes = [(c.key, c.label.split("）")[-1], None if v is None else float(v)) for c, v in values]
     return outcomes_chart(outcomes, "nb-chart-outcomes", f"{report.year}年政府信息公开申请的办理结果")
+
+
+def _collapsed_html(tdef, t, user_dirs: tuple[str, ...]) -> str:
+    """Table 3's 法人或其他组织 column as the source printed it, undivided (spec §9.2)."""
+    rows = []
+    for row in tdef.rows:
+        c = t.rows.get(row.key, {}).get(T3_COLLAPSED)
+        if c is None:
+            continue
+        label = f"{row.path[-1]} {row.label}" if row.path and row.label[:1].isdigit() else (row.short_label or row.label)
+        if c.kind is CellKind.BLANK:
+            rows.append((label, "", "空白"))
+        else:
+            rows.append((label, c.display(), None))
+    return render("t3_collapsed.html", user_dirs, rows=rows, label=f"{tdef.title}：{T3_COLLAPSED_LABEL}")
 
 
 def _report_end(site: Site, report: Report, link: Link, user_dirs: tuple[str, ...], stash: Stash | None,

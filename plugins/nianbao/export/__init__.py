@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..canonical import cell_value, dumps, legacy_value, report_to_canonical
-from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, TableDef, get_format
+from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, T3_COLLAPSED, T3_COLLAPSED_LABEL, TableDef, get_format
 from ..model import CellKind, Report, Site
 from .schemas import canonical_schema, datafile_schema
 
@@ -163,6 +163,11 @@ def report_long_rows(site: Site, r: Report) -> list[list]:
                     value, kind = None, "blank"
                 unit_of = c.unit_raw or col.unit or ""
                 rows.append(head + [tid, row.key, row.label, col.key, col.label, value, unit_of, kind])
+            c = t.rows[row.key].get(T3_COLLAPSED)
+            if c is not None:  # the source's undivided 法人或其他组织 column (spec §9.2)
+                value, kind = ((c.value, "number") if c.kind is CellKind.NUMBER else (c.raw or "/", "na") if c.kind is CellKind.NA
+                               else (None, "blank"))
+                rows.append(head + [tid, row.key, row.label, T3_COLLAPSED, T3_COLLAPSED_LABEL, value, "件", kind])
     return rows
 
 
@@ -278,6 +283,10 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
         if row["format"] == LEGACY_ID:
             _legacy_from_long(rep, row)
             continue
+        if row["column_key"] == T3_COLLAPSED:
+            rep.setdefault(T3_COLLAPSED, {})[row["row_key"]] = (None if kind == "blank" else raw if kind == "na"
+                                                               else Decimal(raw) if "." in raw else int(raw))
+            continue
         jk = json_keys[row["format"]][row["table"]]
         tdef = get_format(row["format"]).table(row["table"])
         rdef = next((r for r in tdef.rows + tdef.extras if r.key == row["row_key"]), None)
@@ -310,11 +319,14 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
                       "category": meta.get("category"), "validity": meta.get("validity")}}
         units = r.pop("cell_units", None)
         extras = r.pop("extras", None)
+        collapsed = r.pop(T3_COLLAPSED, None)
         ordered.update(r)
         if units:
             ordered["cell_units"] = units
         if extras:
             ordered["extras"] = extras
+        if collapsed:
+            ordered[T3_COLLAPSED] = collapsed
         out.append(ordered)
     return out
 

@@ -3,7 +3,7 @@ one for the data files as a YAML loader reads them. A label or key lives only in
 
 from __future__ import annotations
 
-from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, ColumnDef, RowDef, get_format
+from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, T3_COLLAPSED, T3_COLLAPSED_LABEL, ColumnDef, RowDef, get_format
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NA = {"type": "string", "minLength": 1, "description": "原表的不适用标记，如 “/”、“—”"}
@@ -110,6 +110,8 @@ def canonical_schema() -> dict:
             },
             "cell_units": {"type": "object"},
             "extras": {"type": "object"},
+            T3_COLLAPSED: {"type": "object", "title": f"表三：{T3_COLLAPSED_LABEL}（规格 §9.2），各行的数；五列法人为不适用",
+                           "additionalProperties": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}, NA]}},
         },
         "oneOf": variants,
     }
@@ -136,6 +138,8 @@ def datafile_schema() -> dict:
                 if n == 1:
                     forms.append(scalar)
                 props[r.key] = {"title": r.label, "anyOf": forms}
+            if tid == "T3":
+                props[T3_COLLAPSED] = {"title": T3_COLLAPSED_LABEL, "type": "object", "additionalProperties": scalar}
             tables[tid] = {"type": "object", "title": tdef.title, "properties": props,
                            "required": list(tdef.row_keys), "additionalProperties": False}
         variants.append({"properties": {"format": {"const": fid}, **tables}, "not": {"anyOf": [{"required": ["tables"]}, {"required": ["metrics"]}]}})

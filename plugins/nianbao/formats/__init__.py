@@ -176,6 +176,13 @@ def _table(table_id: str, d: dict) -> TableDef:
     )
 
 
+# T3 whose five 法人或其他组织 columns were printed as one (spec §9.2): that one column's figures, per
+# row, under this key in the row's cells (the five columns are then NA). Not an official column.
+T3_COLLAPSED = "legal_or_other_org"
+T3_COLLAPSED_LABEL = "法人或其他组织（原表未分列）"
+T3_PARTS = ("commercial", "research", "public_interest", "legal_service", "other_org")
+
+
 # Reports for 2018 and before (spec §6): no national template. Their statistics tables are kept as
 # printed (model.LegacyTable), with no fixed rows, so no arithmetic and no comparison across units.
 LEGACY_ID = "legacy"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..formats import get_format
+from ..formats import T3_COLLAPSED, T3_PARTS, get_format
 from ..model import Cell, CellKind, Table
 from ..normalize import NOTE_LABELS, normalize_label, parse_cell
 from .document import GCell, TableGrid
@@ -397,8 +397,12 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
         order = _t3_header_text(rows[:first])
         colmap = {}
     if "collapsed" in order:
-        raise ImportError_("表三“法人或其他组织”没有分列（商业企业、科研机构……），与官方格式不同，无法逐项导入")
-    missing_cols = [k for k, _w in T3_COLUMNS if k not in order]
+        # spec §9.2: 法人或其他组织 printed as one column. Its figures are kept as that column; the five
+        # official columns are not applicable ("/"), never divided up
+        order = [T3_COLLAPSED if k == "collapsed" else k for k in order]
+        colmap = {c: (T3_COLLAPSED if k == "collapsed" else k) for c, k in colmap.items()}
+        rec.notes.append(Note("表三", "原表“法人或其他组织”没有分成五列：其数字写在 legal_or_other_org 中，五列写 /（不适用），不拆分"))
+    missing_cols = [k for k, _w in T3_COLUMNS if k not in order and not (T3_COLLAPSED in order and k in T3_PARTS)]
     if missing_cols == ["total"]:
         # spec §9.2: a table without its 总计 column. Its cells stay blank: a total is never worked
         # out from the other columns (the checks then say they cannot fully verify the rows)
@@ -488,6 +492,8 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
         sub = [v for k, v in zip(positions, values) if k == "subtotal"]
         if sub:
             _check_subtotal_column(where, sub[0], cells, rec)
+        if T3_COLLAPSED in cells:
+            cells.update({k: Cell(CellKind.NA, raw="/") for k in T3_PARTS})
         if key in data:
             raise ImportError_(f"表三“{label.strip()}”行出现了两次")
         data[key] = cells
@@ -568,6 +574,7 @@ def finish_t3(rec: Recognized, fid: str) -> dict[str, dict[str, Cell]]:
                               + (f"；{'、'.join(mixed)}列的子项中有空白或不适用，按 0 计入合计" if mixed else "")))
     # a row the source does not have is left out (the data file writes it as a comment: missing, not blank)
     return {row.key: {c.key: data[row.key].get(c.key, Cell(CellKind.BLANK)) for c in row.columns}
+            | ({T3_COLLAPSED: data[row.key][T3_COLLAPSED]} if T3_COLLAPSED in data[row.key] else {})
             for row in tdef.rows if row.key in data}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..formats import T3_COLLAPSED, T3_COLLAPSED_LABEL, T3_PARTS
 from ..issues import ERROR, WARNING, Issue
 from . import Context, compare, fmt, is_integer, rule, total
 
@@ -11,12 +14,29 @@ def _t3(ctx: Context):
     return (t, ctx.report.format.table("T3")) if t else (None, None)
 
 
+def _columns(t, d):
+    """The columns the per-column checks run over: the official ones, and the 法人或其他组织 column
+    the source printed undivided (spec §9.2) when every row the check needs has it."""
+    cols = list(d.columns)
+    if any(T3_COLLAPSED in cells for cells in t.rows.values()):
+        total_col = next(c for c in d.columns if c.key == "total")
+        cols.append(replace(total_col, key=T3_COLLAPSED, label=T3_COLLAPSED_LABEL, total=False))
+    return cols
+
+
+def _has(t, rows, col) -> bool:
+    return all(col.key in t.rows[r] for r in rows)
+
+
 @rule("T3-1", ERROR, "每列：第一项加第二项之和，等于第三项加第四项之和")
 def t3_1(ctx: Context):
     t, d = _t3(ctx)
-    if not t or not all(k in t.rows for k in ("new_received", "carried_in", "result_total", "carried_out")):
+    needed = ("new_received", "carried_in", "result_total", "carried_out")
+    if not t or not all(k in t.rows for k in needed):
         return
-    for col in d.columns:
+    for col in _columns(t, d):
+        if not _has(t, needed, col):
+            continue
         cells = lambda r: t.rows[r][col.key]  # noqa: E731
         yield from compare(
             ctx,
@@ -38,7 +58,9 @@ def t3_2(ctx: Context):
     leaves = [r.key for r in d.rows if r.leaf]
     if not all(k in t.rows for k in leaves):
         return
-    for col in d.columns:
+    for col in _columns(t, d):
+        if not _has(t, leaves + ["result_total"], col):
+            continue
         yield from compare(
             ctx,
             "T3-2",
@@ -61,12 +83,14 @@ def t3_3(ctx: Context):
         cells = t.rows.get(row.key)
         if cells is None:
             continue
+        # the source printed 法人或其他组织 undivided (spec §9.2): its one figure stands for the five
+        mine = [k for k in parts if k not in T3_PARTS] + [T3_COLLAPSED] if T3_COLLAPSED in cells else parts
         yield from compare(
             ctx,
             "T3-3",
             ERROR,
             [cells["total"]],
-            [cells[k] for k in parts],
+            [cells[k] for k in mine],
             cells["total"],
             lambda a, b, row=row: f"“{row.display}”行：总计={fmt(a)}，自然人与法人或其他组织各列之和={fmt(b)}（应相等）",
             f"“{row.display}”行",
@@ -79,7 +103,7 @@ def t3_4(ctx: Context):
     if not t:
         return
     for row in d.rows:
-        for col in row.columns:
+        for col in _columns(t, d):
             c = t.rows.get(row.key, {}).get(col.key)
             if c is None or not c.is_number:
                 continue
@@ -92,9 +116,12 @@ def t3_4(ctx: Context):
 @rule("T3-5", ERROR, "每列：结转下年度继续办理不大于一与二之和")
 def t3_5(ctx: Context):
     t, d = _t3(ctx)
-    if not t or not all(k in t.rows for k in ("new_received", "carried_in", "carried_out")):
+    needed = ("new_received", "carried_in", "carried_out")
+    if not t or not all(k in t.rows for k in needed):
         return
-    for col in d.columns:
+    for col in _columns(t, d):
+        if not _has(t, needed, col):
+            continue
         out = t.rows["carried_out"][col.key]
         avail, _ = total([t.rows["new_received"][col.key], t.rows["carried_in"][col.key]])
         if out.is_number and out.value > avail:
