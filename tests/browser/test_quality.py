@@ -15,6 +15,7 @@ PAGES = {
     "report-2021": "/xishan/2023/",
     "report-2019": "/xishan/2020/",
     "report-legacy": "/xishan/2018/",
+    "report-collapsed": "/beiling/2021/",
     "unit": "/xishan/",
     "county": "/shili/",
     "units": "/units/",
