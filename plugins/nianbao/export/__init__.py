@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..canonical import cell_value, dumps, legacy_value, report_to_canonical
+from ..canonical import dumps, legacy_value, report_to_canonical
 from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, T3_COLLAPSED, T3_COLLAPSED_LABEL, TableDef, get_format
 from ..model import CellKind, Report, Site
 from .schemas import canonical_schema, datafile_schema
@@ -142,9 +142,8 @@ def report_long_rows(site: Site, r: Report) -> list[list]:
     for key, label, unit_of in LEGACY_METRICS:
         c = r.legacy_metrics.get(key)
         if c is not None:
-            v = cell_value(c)
-            kind = "number" if c.kind is CellKind.NUMBER else "na" if c.kind is CellKind.NA else "blank"
-            rows.append(head + ["metrics", key, label, "", "", v, unit_of, kind])
+            value, kind = _long_cell(c)
+            rows.append(head + ["metrics", key, label, "", "", value, unit_of, kind])
     for tid in TABLE_IDS if r.format.tables else ():
         tdef = r.format.table(tid)
         t = r.table(tid)
@@ -155,20 +154,30 @@ def report_long_rows(site: Site, r: Report) -> list[list]:
                 continue
             for col in row.columns:
                 c = t.rows[row.key][col.key]
-                if c.kind is CellKind.NUMBER:
-                    value, kind = c.value, "number"
-                elif c.kind is CellKind.NA:
-                    value, kind = c.raw or "/", "na"
-                else:
-                    value, kind = None, "blank"
+                value, kind = _long_cell(c)
                 unit_of = c.unit_raw or col.unit or ""
                 rows.append(head + [tid, row.key, row.label, col.key, col.label, value, unit_of, kind])
             c = t.rows[row.key].get(T3_COLLAPSED)
             if c is not None:  # the source's undivided 法人或其他组织 column (spec §9.2)
-                value, kind = ((c.value, "number") if c.kind is CellKind.NUMBER else (c.raw or "/", "na") if c.kind is CellKind.NA
-                               else (None, "blank"))
+                value, kind = _long_cell(c)
                 rows.append(head + [tid, row.key, row.label, T3_COLLAPSED, T3_COLLAPSED_LABEL, value, "件", kind])
     return rows
+
+
+def _long_cell(c) -> tuple:
+    """A cell's value and kind in the long CSV: number, na (its mark as written) or blank."""
+    if c.kind is CellKind.NUMBER:
+        return c.value, "number"
+    if c.kind is CellKind.NA:
+        return c.raw or "/", "na"
+    return None, "blank"
+
+
+def _long_value(kind: str, raw: str):
+    """A long-CSV value read back: a number (exact), None for a blank, else the text as written."""
+    if kind == "number":
+        return Decimal(raw) if "." in raw else int(raw)
+    return None if kind == "blank" else raw
 
 
 def _legacy_long_rows(head: list, table: str, t) -> list[list]:
@@ -181,8 +190,8 @@ def _legacy_long_rows(head: list, table: str, t) -> list[list]:
         label = row[0]
         for j, c in enumerate(row):
             v = legacy_value(c)
-            kind = ("text" if isinstance(c, str) else "number" if c.kind is CellKind.NUMBER and not isinstance(v, str)
-                    else "blank" if v is None else "na" if c.kind is CellKind.NA else "text")
+            # text, or a number written with its unit ("251000元"), kept as its text
+            kind = "text" if isinstance(c, str) or (c.kind is CellKind.NUMBER and isinstance(v, str)) else _long_cell(c)[1]
             column = t.columns[j] if j < len(t.columns) else ""
             out.append(head + [table, f"r{n}", label, f"c{j}", column, v, "", kind])
     return out
@@ -277,29 +286,22 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
                 rep["meta"][row["row_key"]] = value
             continue
         if row["table"] == "metrics":
-            rep.setdefault("metrics", {})[row["row_key"]] = (None if kind == "blank" else raw if kind == "na"
-                                                            else Decimal(raw) if "." in raw else int(raw))
+            rep.setdefault("metrics", {})[row["row_key"]] = _long_value(kind, raw)
             continue
         if row["format"] == LEGACY_ID:
             _legacy_from_long(rep, row)
             continue
         if row["column_key"] == T3_COLLAPSED:
-            rep.setdefault(T3_COLLAPSED, {})[row["row_key"]] = (None if kind == "blank" else raw if kind == "na"
-                                                               else Decimal(raw) if "." in raw else int(raw))
+            rep.setdefault(T3_COLLAPSED, {})[row["row_key"]] = _long_value(kind, raw)
             continue
         jk = json_keys[row["format"]][row["table"]]
         tdef = get_format(row["format"]).table(row["table"])
         rdef = next((r for r in tdef.rows + tdef.extras if r.key == row["row_key"]), None)
         if rdef is None:
             raise ValueError(f"unknown row {row['row_key']} in {row['table']}")
-        if kind == "number":
-            value = Decimal(raw) if "." in raw else int(raw)
-            if row["unit_of_measure"] and row["unit_of_measure"] != (rdef.column(row["column_key"]).unit or ""):
-                rep.setdefault("cell_units", {}).setdefault(jk, {})[f"{row['row_key']}.{row['column_key']}"] = row["unit_of_measure"]
-        elif kind == "na":
-            value = raw
-        else:
-            value = None
+        value = _long_value(kind, raw)
+        if kind == "number" and row["unit_of_measure"] and row["unit_of_measure"] != (rdef.column(row["column_key"]).unit or ""):
+            rep.setdefault("cell_units", {}).setdefault(jk, {})[f"{row['row_key']}.{row['column_key']}"] = row["unit_of_measure"]
         if rdef in tdef.extras:
             rep.setdefault("extras", {}).setdefault(jk, {})[row["row_key"]] = value
             continue
@@ -310,7 +312,6 @@ def canonical_from_long(csv_bytes: bytes) -> list[dict]:
     for key in sorted(reports):
         r = reports[key]
         for t in r.get("tables", ()):
-            t.pop("n")
             t["rows"] = [row for _n, row in sorted(t["rows"].items())]
         meta = r.pop("meta")
         ordered = {"unit": r.pop("unit"), "year": r.pop("year"), "format": r.pop("format"),
@@ -335,10 +336,9 @@ def _legacy_from_long(rep: dict, row: dict) -> None:
     """One long row of a table as printed, back into the report's ``tables``."""
     n = int(row["table"][1:])
     while len(rep["tables"]) < n:
-        rep["tables"].append({"title": None, "columns": [], "rows": {}, "n": len(rep["tables"]) + 1})
+        rep["tables"].append({"title": None, "columns": [], "rows": {}})
     t = rep["tables"][n - 1]
-    kind, raw = row["cell_kind"], row["value"]
-    value = None if kind == "blank" else (Decimal(raw) if "." in raw else int(raw)) if kind == "number" else raw
+    value = _long_value(row["cell_kind"], row["value"])
     if row["row_key"] == "title":
         t["title"] = value
     elif row["row_key"] == "header":
