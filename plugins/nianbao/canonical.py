@@ -91,9 +91,10 @@ def report_to_canonical(report: Report) -> dict:
         if extras:
             out.setdefault("extras", {})[tdef.json_key] = extras
     t3 = report.table("T3")
-    collapsed = {k: cell_value(cells[T3_COLLAPSED]) for k, cells in t3.rows.items() if T3_COLLAPSED in cells} if t3 else {}
+    collapsed = {row.key: cell_value(t3.rows[row.key][T3_COLLAPSED]) for row in report.format.table("T3").rows
+                 if T3_COLLAPSED in t3.rows.get(row.key, {})} if t3 else {}
     if collapsed:  # the source printed 法人或其他组织 undivided (spec §9.2): its figure per row
-        out[T3_COLLAPSED] = {row.key: collapsed[row.key] for row in report.format.table("T3").rows if row.key in collapsed}
+        out[T3_COLLAPSED] = collapsed
     return out
 
 
@@ -126,9 +127,7 @@ def report_from_canonical(d: dict, unit: str | None = None) -> "Report":
     import datetime as _dt
 
     from .formats import get_format
-    from .model import Cell, Meta, Table
-
-    from .model import LegacyTable
+    from .model import LegacyTable, Meta, Table
 
     fmt = get_format(d["format"])
     units = d.get("cell_units", {})

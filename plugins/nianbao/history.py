@@ -152,12 +152,6 @@ def _cell_shown(c: Cell | None) -> str:
     return c.display()
 
 
-def _row_name(row) -> str:
-    """A row's label, with its group's where the label alone is ambiguous ("1.属于国家秘密")."""
-    label = row.short_label or row.label
-    return f"{row.path[-1]} {label}" if row.path and label[:1].isdigit() else label
-
-
 def figure_changes(before: Report, now: Report) -> list[tuple[str, Location | None]]:
     """What differs between two versions of a report's data: report information and figures, each
     as (description, where it is written now)."""
@@ -208,7 +202,7 @@ def figure_changes(before: Report, now: Report) -> list[tuple[str, Location | No
                 cb = tb.rows.get(row.key, {}).get(col.key)
                 cn = tn.rows.get(row.key, {}).get(col.key)
                 if _cell_value(cb) != _cell_value(cn):
-                    name = _row_name(row)
+                    name = row.qualified
                     if len(row.columns) > 1:
                         name += f"·{col.short_label or col.label}"
                     where = (cn.location if cn is not None else None) or tn.row_locations.get(row.key) or tn.location

@@ -223,7 +223,7 @@ def year_view(site: Site, year: int) -> YearView:
     for parent in rollup_parents(site):
         below = descendants(site, parent.id)
         mine = [by_unit[u.id] for u in below if u.id in by_unit]
-        if mine and has_rollup(site, parent.id, year):
+        if any(row.report.format.tables for row in mine):  # has_rollup, from the rows at hand
             values = [_sum_values([row.values[i] for row in mine]) for i in range(len(columns))]
             totals.append(ParentTotal(parent, len(mine), len(below), values))
     return YearView(year, fmt, columns, rows, missing, totals)

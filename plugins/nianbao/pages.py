@@ -316,11 +316,7 @@ def _collapsed_html(tdef, t, user_dirs: tuple[str, ...]) -> str:
         c = t.rows.get(row.key, {}).get(T3_COLLAPSED)
         if c is None:
             continue
-        label = f"{row.path[-1]} {row.label}" if row.path and row.label[:1].isdigit() else (row.short_label or row.label)
-        if c.kind is CellKind.BLANK:
-            rows.append((label, "", "空白"))
-        else:
-            rows.append((label, c.display(), None))
+        rows.append((row.qualified, "", "空白") if c.kind is CellKind.BLANK else (row.qualified, c.display(), None))
     return render("t3_collapsed.html", user_dirs, rows=rows, label=f"{tdef.title}：{T3_COLLAPSED_LABEL}")
 
 

@@ -56,6 +56,11 @@ class RowDef:
         """The label as printed, without the long parenthetical notes (for messages)."""
         return self.short_label or self.label
 
+    @property
+    def qualified(self) -> str:
+        """:attr:`display`, after its group's label where it alone is ambiguous ("（三）不予公开 1.属于国家秘密")."""
+        return f"{self.path[-1]} {self.display}" if self.path and self.display[:1].isdigit() else self.display
+
 
 @dataclass(frozen=True)
 class BlockDef:
