@@ -29,7 +29,6 @@ import datetime as dt
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -236,14 +235,7 @@ def narrative_change(before: str, now: str) -> int | None:
 def _load_version(data: bytes, report: Report) -> Report | None:
     from .loader import load_report
 
-    fd, tmp = tempfile.mkstemp(suffix=".yml")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        old, _issues = load_report(Path(tmp), report.data_path, report.unit, report.year)
-        return old
-    finally:
-        os.unlink(tmp)
+    return load_report(Path(report.data_path), report.data_path, report.unit, report.year, data=data)[0]
 
 
 def _reference(history: History, report: Report) -> tuple[Commit, str, int] | None:

@@ -18,7 +18,7 @@ from .issues import ERROR, INFO, WARNING, Issue
 from .loadpool import load_all
 from .model import UNIT_KINDS, Cell, CellKind, Contact, LegacyTable, Location, Meta, Narrative, Report, Section, Site, Table, Unit
 from .normalize import NOTE_LABELS, parse_cell
-from .yamlio import MappingNode, ScalarNode, SequenceNode, check_keys, compose_file, is_null, loc, mapping, scalar_text
+from .yamlio import MappingNode, ScalarNode, SequenceNode, check_keys, compose_bytes, compose_file, is_null, loc, mapping, scalar_text
 
 REGISTRY_FILE = "units.yml"
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -419,8 +419,9 @@ def _legacy_metrics(node, path, issues) -> dict[str, Cell]:
 # reports
 
 
-def load_report(fs_path: Path, path: str, unit_id: str, year: int) -> tuple[Report | None, list[Issue]]:
-    doc, issues = compose_file(fs_path, path)
+def load_report(fs_path: Path, path: str, unit_id: str, year: int, data: bytes | None = None) -> tuple[Report | None, list[Issue]]:
+    """The report in the data file ``fs_path`` (or in ``data``, its content: an earlier version)."""
+    doc, issues = compose_file(fs_path, path) if data is None else compose_bytes(data, path)
     if doc.root is None:
         if not issues:
             issues.append(Issue("L-MISSING", ERROR, "数据文件为空", Location(path, 0)))

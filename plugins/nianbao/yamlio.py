@@ -69,6 +69,11 @@ def compose_file(fs_path, path: str) -> tuple[Doc, list[Issue]]:
             data = f.read()
     except OSError as e:
         return Doc(path, None), [Issue("L-READ", ERROR, f"无法读取文件：{e.strerror}", Location(path, 0))]
+    return compose_bytes(data, path)
+
+
+def compose_bytes(data: bytes, path: str) -> tuple[Doc, list[Issue]]:
+    """A file's content (from disk, or an earlier version from git) as a YAML node tree."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

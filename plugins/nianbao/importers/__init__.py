@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..canonical import legacy_cell
 from ..datafile import render_data_file, yaml_str
 from ..formats import LEGACY, LEGACY_ID, get_format
 from ..loader import REGISTRY_FILE, load_registry, parse_date
@@ -440,7 +441,7 @@ def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
                     cells.append(Cell(CellKind.BLANK))
                     continue
                 seen.add(id(c))
-                cells.append(_legacy_text(c.text, j == 0))
+                cells.append(legacy_cell(c.text.strip(), j == 0))
             cells_rows.append(tuple(cells[:width]) + tuple(Cell(CellKind.BLANK) for _ in range(width - len(cells))))
         if merged:
             notes.append(Note(f"第 {n} 张表", "有横向合并的单元格：合并格的内容写在它的第一列，其余列留空（~）"))
@@ -448,14 +449,6 @@ def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
     if not out:
         notes.append(Note("原文", "没有找到统计表：数据文件中 tables: 为空；原报告有统计表的，请照原表录入"))
     return tuple(out)
-
-
-def _legacy_text(text: str, label: bool):
-    text = text.strip()
-    if label:
-        return text
-    pc = parse_cell(text)
-    return text if pc.kind is None else pc.to_cell()
 
 
 def write_plan(plan: Plan, root: Path, force: bool = False) -> None:
