@@ -20,6 +20,7 @@ from .formats import LEGACY_ID, T3_COLLAPSED, T3_COLLAPSED_LABEL
 from .loader import split_front_matter
 from .model import CellKind, LegacyTable, Report, Site, Unit
 from .render import render, render_table, table_outline
+from .render.tables import cell_content
 
 Link = Callable[[str], str]
 
@@ -316,7 +317,8 @@ def _collapsed_html(tdef, t, user_dirs: tuple[str, ...]) -> str:
         c = t.rows.get(row.key, {}).get(T3_COLLAPSED)
         if c is None:
             continue
-        rows.append((row.qualified, "", "空白") if c.kind is CellKind.BLANK else (row.qualified, c.display(), None))
+        text, _kind, sr = cell_content(c)
+        rows.append((row.qualified, text, sr))
     return render("t3_collapsed.html", user_dirs, rows=rows, label=f"{tdef.title}：{T3_COLLAPSED_LABEL}")
 
 

@@ -45,7 +45,11 @@ SR = {"blank": "空白", "na": "不适用", "missing": "缺失"}
 
 def data_content(table: Table | None, row_key: str, col: ColumnDef) -> tuple[str, str, str | None]:
     """A data cell's visible text, kind (number | blank | na | missing) and screen-reader text."""
-    c = table.rows.get(row_key, {}).get(col.key) if table else None
+    return cell_content(table.rows.get(row_key, {}).get(col.key) if table else None)
+
+
+def cell_content(c) -> tuple[str, str, str | None]:
+    """One cell (model.Cell, None when missing): visible text, kind and screen-reader text."""
     if c is None:
         return "", "missing", SR["missing"]
     if c.kind is CellKind.NUMBER:
