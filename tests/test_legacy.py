@@ -344,3 +344,94 @@ def test_a_two_row_header_names_each_column_in_full(site, tmp_path, capsys):
     (table,) = yaml.safe_load(s.read("data/demo/2016.yml"))["tables"]
     assert table["columns"] == ["统计指标", "单位", "统计数·本年", "统计数·累计"]
     assert table["rows"][:2] == [["一、主动公开情况"], ["（一）主动公开政府信息数", "条", 120, 980]]
+
+
+NATIONAL = """<html><head><meta charset="utf-8"></head><body>
+<h1>示例县示例镇人民政府2016年政府信息公开工作年度报告</h1>
+<p>一、概述</p><p>2016年，示例镇高度重视政府信息公开工作。</p>
+<p>附表：2016年政府信息公开情况统计表</p>
+<table border="1">
+<tr><td>统计指标</td><td>单位</td><td>统计数</td></tr>
+<tr><td colspan="3">二、依申请公开情况</td></tr>
+<tr><td>（一）收到申请数</td><td>件</td><td>12</td></tr>
+<tr><td>其中：1.当面申请数</td><td>件</td><td>5</td></tr>
+<tr><td>2.网络申请数</td><td>件</td><td>7</td></tr>
+<tr><td>（二）申请办结数</td><td>件</td><td>12</td></tr>
+<tr><td>（三）申请答复数</td><td>件</td><td>12</td></tr>
+<tr><td>其中：1.属于已主动公开范围数</td><td>件</td><td>0</td></tr>
+<tr><td>2.同意公开答复数</td><td>件</td><td>6</td></tr>
+<tr><td>3.同意部分公开答复数</td><td>件</td><td>2</td></tr>
+<tr><td>4.不同意公开答复数</td><td>件</td><td>1</td></tr>
+<tr><td>其中：涉及国家秘密</td><td>件</td><td>1</td></tr>
+<tr><td>5.不属于本行政机关公开数</td><td>件</td><td>1</td></tr>
+<tr><td>6.申请信息不存在数</td><td>件</td><td>2</td></tr>
+<tr><td colspan="3">四、行政复议数量</td></tr>
+<tr><td>（一）行政复议数量</td><td>件</td><td>1</td></tr>
+<tr><td>（二）维持具体行政行为数</td><td>件</td><td>1</td></tr>
+<tr><td>（三）行政诉讼数量</td><td>件</td><td>0</td></tr>
+<tr><td>（四）依申请公开信息收取的费用</td><td>万元</td><td>0.05</td></tr>
+</table></body></html>"""
+
+
+def import_2016(s, tmp_path, capsys, html: str) -> tuple[dict, str, str]:
+    src = tmp_path / "r2016.html"
+    src.write_text(html, encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root)]) == 0
+    return yaml.safe_load(s.read("data/demo/2016.yml")), s.read("data/demo/2016.yml"), capsys.readouterr().out
+
+
+def test_import_proposes_the_coarse_figures_the_national_table_names(site, tmp_path, capsys):
+    s = site("basic")
+    data, text, out = import_2016(s, tmp_path, capsys, NATIONAL)
+    assert data["metrics"] == {"applications_received": 12, "granted": 6, "partially_granted": 2, "refused_total": 1,
+                               "not_held_or_nonexistent": 3, "reviews_total": 1, "lawsuits_total": 0,
+                               "applicant_fees_wan": 0.05}
+    # each figure says where it comes from, in the file and in the notes
+    assert "# 收到申请（件）：取自第 1 张表“（一）收到申请数”" in text
+    assert "取自第 1 张表“5.不属于本行政机关公开数”与“6.申请信息不存在数”之和" in text
+    assert "“同意公开”取自第 1 张表“2.同意公开答复数”：6（按行名推断，请核对）" in out
+    assert serious([i for i in s.check() if i.file and "2016" in i.file]) == []
+    out = tmp_path / "out"
+    assert mkdocs_build(s.root, out, strict=False).returncode == 0
+    table = lxml_html.fromstring((out / "demo/index.html").read_bytes()).get_element_by_id("nb-legacy-trend")
+    rows = {tr[0].text_content(): [td.text_content() for td in tr[1:]] for tr in table.find("tbody")}
+    assert rows["收到申请（件）"] == ["12"] and rows["依申请公开收取的费用（万元）"] == ["0.05"]
+
+
+@pytest.mark.parametrize("edit, absent, said", [
+    # fees in 元: not converted
+    (lambda h: h.replace("<td>万元</td><td>0.05</td>", "<td>元</td><td>500</td>"), "applicant_fees_wan",
+     "“依申请公开收取的费用”：第 1 张表“（四）依申请公开信息收取的费用”的单位为“元”，不是万元，未换算"),
+    # two rows for one figure with different numbers
+    (lambda h: h.replace("<tr><td>（二）申请办结数", "<tr><td>收到申请总数</td><td>件</td><td>13</td></tr>\n<tr><td>（二）申请办结数"),
+     "applications_received", "“收到申请”有 2 行可对应且数字不同"),
+    # one of the two parts of 不属于本机关或信息不存在 only
+    (lambda h: h.replace("<tr><td>6.申请信息不存在数</td><td>件</td><td>2</td></tr>", ""), "not_held_or_nonexistent",
+     "原表只有第 1 张表“5.不属于本行政机关公开数”，未能得出两者之和"),
+    # a blank is no figure
+    (lambda h: h.replace("<td>（三）行政诉讼数量</td><td>件</td><td>0</td>", "<td>（三）行政诉讼数量</td><td>件</td><td></td>"),
+     "lawsuits_total", None),
+])
+def test_import_leaves_out_a_coarse_figure_it_is_not_sure_of(site, tmp_path, capsys, edit, absent, said):
+    s = site("basic")
+    data, _text, out = import_2016(s, tmp_path, capsys, edit(NATIONAL))
+    assert absent not in data["metrics"] and data["metrics"]["granted"] == 6
+    if said:
+        assert said in out, out
+
+
+def test_import_takes_this_years_column_or_none(site, tmp_path, capsys):
+    s = site("basic")
+    two = (NATIONAL.replace("<tr><td>统计指标</td><td>单位</td><td>统计数</td></tr>",
+                            "<tr><td>统计指标</td><td>单位</td><td>本年数</td><td>累计数</td></tr>")
+           .replace('colspan="3"', 'colspan="4"'))
+    two = re.sub(r"<td>([\d.]+)</td></tr>", r"<td>\1</td><td>99</td></tr>", two)
+    data, _text, _out = import_2016(s, tmp_path, capsys, two)
+    assert data["metrics"]["applications_received"] == 12 and data["metrics"]["granted"] == 6
+    # columns whose names do not say which is this year's: no figure is taken
+    src = tmp_path / "r2016b.html"
+    src.write_text(two.replace("本年数", "甲").replace("累计数", "乙"), encoding="utf-8")
+    assert main(["import", str(src), "--unit", "demo", "--root", str(s.root), "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "metrics" not in yaml.safe_load(s.read("data/demo/2016.yml"))
+    assert "第 1 张表有 2 列数字（“甲”、“乙”），不能确定哪一列是本年数，未从中提取约数" in out

@@ -109,6 +109,7 @@ def render_data_file(
     absent: dict[str, str] | None = None,
     legacy_tables: tuple | None = None,
     legacy_metrics: dict | None = None,
+    metric_sources: dict[str, str] | None = None,
 ) -> str:
     """The data file's text. ``tables``: the tables' cells (none: every cell blank, for a new
     report); ``absent``: tables the source did not have, with why: written commented out, with the
@@ -148,7 +149,7 @@ def render_data_file(
         out.append("revisions:  # 发布后的数据修订")
         out += [f"  - {{date: {d.isoformat()}, note: {yaml_str(n)}}}" for d, n in m.revisions]
     if legacy:
-        return "\n".join(out + [""] + _legacy_lines(year, legacy_tables or ()) + [""] + _metric_lines(legacy_metrics or {})) + "\n"
+        return "\n".join(out + [""] + _legacy_lines(year, legacy_tables or ()) + [""] + _metric_lines(legacy_metrics or {}, metric_sources or {})) + "\n"
     for section in fmt.sections:
         if section.kind != "table":
             continue
@@ -187,15 +188,19 @@ def _legacy_lines(year: int, tables: tuple) -> list[str]:
     return out
 
 
-def _metric_lines(metrics: dict) -> list[str]:
+def _metric_lines(metrics: dict, sources: dict[str, str]) -> list[str]:
+    """``metrics:``; ``sources``: where the importer took a figure from (第 1 张表“…”), said beside it."""
     from .formats import LEGACY_METRICS
 
     out = ["# 可选：与 2019 年起主要数据大致对应的几项约数，按原表的相应行填写（原表没有的删去或写 ~）；",
            "# 统计口径与 2019 年起的格式不同，单位页的历年数据中单列并标为约数。"]
     if not metrics:
         return out + ["# metrics:"] + [f"#   {_pad(k + ':', 24)} ~   # {label}（{unit}）" for k, label, unit in LEGACY_METRICS]
+    if sources:
+        out.append("# 以下由导入按原表的行名推断（注明取自哪一行），请与原表核对；原表没有对应行的未列出。")
     out.append("metrics:")
-    out += [f"  {_pad(k + ':', 24)} {cell_text(metrics[k])}   # {label}（{unit}）" for k, label, unit in LEGACY_METRICS if k in metrics]
+    out += [f"  {_pad(k + ':', 24)} {cell_text(metrics[k])}   # {label}（{unit}）{'：取自' + sources[k] if k in sources else ''}"
+            for k, label, unit in LEGACY_METRICS if k in metrics]
     return out
 
 

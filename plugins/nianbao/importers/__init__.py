@@ -20,6 +20,7 @@ from ..model import Cell, CellKind, LegacyTable, Meta, Unit
 from ..normalize import parse_cell
 from . import narrative as N
 from .document import Document, GCell, Para, TableGrid
+from .legacy_metrics import propose_metrics
 from .recognize import ImportError_, Note, classify, recognize, to_tables
 
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
@@ -302,7 +303,9 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
             plan.format = LEGACY_ID
             header = (f"由 nianbao import 从 {display} 导入；2018 年度及以前没有统一格式，统计表照原表写在 tables: 中"
                       f"（{len(legacy_tables)} 张）。\n原文未载明的信息（索引号、日期等）留空（~），不作推测。")
-            plan.data_text = render_data_file(unit, unit.id, year, LEGACY, meta, header_note=header, legacy_tables=legacy_tables)
+            metrics, sources = propose_metrics(legacy_tables, plan.notes)
+            plan.data_text = render_data_file(unit, unit.id, year, LEGACY, meta, header_note=header, legacy_tables=legacy_tables,
+                                              legacy_metrics=metrics, metric_sources=sources)
             plan.content_text = N.to_markdown(text, display, plan.notes, legacy=True)
             _finish(plan, root, unit, year, text)
             return plan
