@@ -252,3 +252,20 @@ def test_data_page_documents_files_dictionary_licence_and_revisions(built):
                 assert row.key in text and row.label in text
     assert "注明来源" in text
     assert "2024-03-05 更正表三“予以公开”自然人数（原为 3，误）" in text
+
+
+def test_without_open_data_nothing_is_offered_for_download(site, tmp_path):
+    from .conftest import set_plugin_options
+
+    s = site("basic")
+    set_plugin_options(s.root / "mkdocs.yml", export_enabled="false")
+    out = tmp_path / "out"
+    p = mkdocs_build(s.root, out, strict=False)
+    assert p.returncode == 0, p.stderr
+    assert not (out / "data").exists()
+    status = lxml_html.fromstring((out / "status/index.html").read_bytes())
+    assert status.xpath("//a[@download]") == [] and status.get_element_by_id("nb-status") is not None
+    # nor a page or a link offering what is not there
+    assert "数据下载" not in status.text_content()
+    report = lxml_html.fromstring((out / "demo/2024/index.html").read_bytes())
+    assert not [a for a in report.iter("a") if "data/" in (a.get("href") or "")]

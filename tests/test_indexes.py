@@ -3,10 +3,15 @@ from the raw data files (plain yaml.safe_load and the spec's row groups, not nia
 
 from __future__ import annotations
 
+import csv
 import filecmp
+import io
+import json
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stdout
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -218,6 +223,63 @@ def test_status_matrix(sample_built):
     assert set(states.values()) == {"published"}
     # each published cell links to its report
     assert table.xpath(".//td[contains(@class,'nb-st--late')]/a/@href") == ["../nanhu/2021/"]
+
+
+def read_csv(path: Path) -> list[dict]:
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode())  # opens in Excel on a Chinese Windows machine
+    return list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
+
+
+def test_status_and_checks_are_open_data(sample_built, tmp_path):
+    """The status page as a CSV (a row per unit and year) and every finding of the checks as one."""
+    from nianbao.cli import main
+    from nianbao.export.checks import CHECKS_COLUMNS, STATUS_COLUMNS
+
+    d = doc(sample_built, "status")
+    years = [2018] + YEARS
+    page = {}
+    for tr in d.get_element_by_id("nb-status").find("tbody").findall("tr"):
+        for year, td in zip(years, tr.findall("td")):
+            page[(text(tr.find("th")), year)] = (td.get("class").split("nb-st--")[1], text(td))
+    rows = read_csv(sample_built / "data/nianbao-status.csv")
+    assert list(rows[0]) == STATUS_COLUMNS and len(rows) == len(page)
+    names = {r["unit_name"] for r in rows}
+    for r in rows:
+        state, shown = page[(r["unit_name"], int(r["year"]))]
+        assert r["status"] == state and r["status_label"].replace(" ", "") in shown
+        if state == "missing":
+            assert r["published_date"] == r["errors"] == r["days_late"] == ""
+    late = next(r for r in rows if r["status"] == "late")
+    published, due = (yaml.safe_load((SAMPLE / "data/nanhu/2021.yml").read_text(encoding="utf-8"))["meta"]["published_date"],
+                      late["due_date"])
+    assert (late["unit_name"], late["year"], late["published_date"]) == ("南湖镇", "2021", published.isoformat())
+    assert int(late["days_late"]) == (published - date.fromisoformat(due)).days > 0
+    assert {r["days_late"] for r in rows if r["status"] == "published" and r["published_date"]} == {"0"}
+    assert names == {text(tr.find("th")) for tr in d.get_element_by_id("nb-status").find("tbody").findall("tr")}
+    # every finding of `nianbao validate`, with the unit and year it belongs to
+    checks = read_csv(sample_built / "data/nianbao-checks.csv")
+    assert list(checks[0]) == CHECKS_COLUMNS
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        main(["validate", "--root", str(SAMPLE), "--format", "json", "-v"])
+    found = json.loads(buf.getvalue())
+    found = found["issues"] if isinstance(found, dict) else found
+    assert sorted((c["file"], c["line"], c["check"], c["severity"], c["message"]) for c in checks) == \
+        sorted((i["file"], str(i["line"] or ""), i["check"], i["severity"], i["message"]) for i in found)
+    for c in checks:
+        if c["file"].startswith("data/") and c["file"].count("/") == 2:
+            assert c["file"] == f"data/{c['unit_id']}/{c['year']}.yml"
+    assert {c["check"] for c in checks if c["severity"] == "warning"} >= {"M-2", "M-6"}
+    # the status page and the data page link them; `nianbao export` writes the same bytes
+    assert d.xpath("//a[@download]/@href") == ["../data/nianbao-status.csv", "../data/nianbao-checks.csv"]
+    data_page = doc(sample_built, "data")
+    sizes = {text(tr.find("th")): text(tr[-1]) for tr in data_page.get_element_by_id("nb-files-table").find("tbody")}
+    assert sizes["nianbao-status.csv"].endswith("KB") and sizes["nianbao-checks.csv"].endswith("KB")
+    out = tmp_path / "export"
+    assert main(["export", "--root", str(SAMPLE), "--out", str(out)]) == 0
+    for name in ("nianbao-status.csv", "nianbao-checks.csv"):
+        assert (out / name).read_bytes() == (sample_built / "data" / name).read_bytes()
 
 
 def test_status_has_errors_state():

@@ -200,7 +200,9 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from .export import write_exports
+    from .export.checks import CHECKS_FILE, STATUS_FILE, checks_csv, status_csv
     from .issues import has_errors
+    from .validate import issues_by_report
 
     root = _site_root(args.root, args.data_dir)
     result, issues = check_site(root, args.data_dir, args.content_dir, processes=default_processes())
@@ -209,7 +211,10 @@ def cmd_export(args) -> int:
         raise CliError("数据有错误，未导出（先运行 nianbao validate 改正）")
     out = Path(args.out)
     sizes = write_exports(result.site, out)
-    print(f"已导出 {len(sizes)} 个文件到 {out}")
+    checks = {STATUS_FILE: status_csv(result.site, issues_by_report(issues, result.site)), CHECKS_FILE: checks_csv(result.site, issues)}
+    for name, data in checks.items():
+        (out / name).write_bytes(data)
+    print(f"已导出 {len(sizes) + len(checks)} 个文件到 {out}")
     return 0
 
 

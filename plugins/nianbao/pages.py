@@ -168,15 +168,15 @@ def report_title(site: Site, report: Report) -> str:
     return f"{name}{report.year}年政府信息公开工作年度报告"
 
 
-def site_pages(site: Site) -> list[PageSpec]:
+def site_pages(site: Site, data: bool = True) -> list[PageSpec]:
+    """Every page nianbao makes; ``data``: the open data is written, and the page offering it."""
     pages = [
         PageSpec(HOME_URI, "home", "首页"),
         PageSpec(UNITS_URI, "units", "单位一览"),
         PageSpec(YEARS_URI, "years", "年度对比"),
         PageSpec(STATUS_URI, "status", "发布情况"),
         PageSpec(SEARCH_URI, "search", "搜索"),
-        PageSpec(DATA_URI, "data", "数据下载"),
-    ]
+    ] + ([PageSpec(DATA_URI, "data", "数据下载")] if data else [])
     for u in site.units.values():
         pages.append(PageSpec(unit_uri(u.id), "unit", u.full_name, unit=u.id))
     for key in sorted(site.reports):
@@ -574,8 +574,10 @@ def rollup_markdown(
 
 
 def status_markdown(
-    site: Site, issues_by_report: dict, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+    site: Site, issues_by_report: dict, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None,
+    downloads: bool = False,
 ) -> str:
+    """The status page; ``downloads``: the site has the open data, whose status and checks files it links."""
     m = status_matrix(site, issues_by_report)
     rows = []
     for unit, cells in m.rows:
@@ -591,7 +593,7 @@ def status_markdown(
             }
         )
     return "\n".join(
-        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况", stash=stash, user_dirs=user_dirs), "", _block(stash, render("status.html", user_dirs, m=m, rows=rows)), ""]
+        ["# 年报发布情况", "", breadcrumbs(site, None, link, "发布情况", stash=stash, user_dirs=user_dirs), "", _block(stash, render("status.html", user_dirs, m=m, rows=rows, data=link(HOME_URI) + "data/" if downloads else None)), ""]
     )
 
 

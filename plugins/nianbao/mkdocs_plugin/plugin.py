@@ -32,6 +32,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .. import pages as P
 from ..issues import ERROR, INFO, WARNING, format_text, summary
 from ..export import SITE_FILES, write_exports, write_site_exports
+from ..export.checks import CHECKS_FILE, STATUS_FILE, checks_csv, status_csv
+from ..export.checks import FILES as CHECK_FILES
 from .. import __version__
 from ..loadpool import can_fork, default_processes
 from ..searchindex import PartIndexer, SearchIndexCancelled, SearchIndexError, run_pagefind
@@ -174,6 +176,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         self.specs: dict[str, P.PageSpec] = {}
         self._stashes: dict[str, P.Stash] = {}  # generated HTML per page, restored after Markdown
         self._exports: _ExportWorker | None = None  # writes the open-data files while the pages are rendered
+        self._check_files: dict[str, bytes] = {}  # nianbao-status.csv, nianbao-checks.csv
         self._export_dir = None
         self._real_site_dir = None
         self._counter = None
@@ -234,8 +237,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 {"单位一览": P.UNITS_URI},
                 {"年度对比": P.YEARS_URI},
                 {"发布情况": P.STATUS_URI},
-                {"数据下载": P.DATA_URI},
-            ]
+            ] + ([{"数据下载": P.DATA_URI}] if self.config.export_enabled else [])
             # reports are reached from index pages, not listed in the nav: say so quietly
             config.validation.nav.omitted_files = logging.DEBUG
         if self.config.build_atomic and self.command in ("build", "gh-deploy"):
@@ -301,10 +303,18 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         if not self.config.enabled or self.site is None:
             return files
         self.specs = {}
-        for spec in P.site_pages(self.site):
+        for spec in P.site_pages(self.site, data=self.config.export_enabled):
             self.specs[spec.src_uri] = spec
             if files.get_file_from_path(spec.src_uri) is None:
                 files.append(File.generated(config, spec.src_uri, content="", inclusion=InclusionLevel.INCLUDED))
+        self._check_files = {}
+        if self.config.export_enabled:
+            # what the checks found, for evaluators: written with the pages (the export worker
+            # does not have the checks' results)
+            self._check_files = {STATUS_FILE: status_csv(self.site, self.by_report), CHECKS_FILE: checks_csv(self.site, self.issues)}
+            for name, data in self._check_files.items():
+                if files.get_file_from_path(f"data/{name}") is None:
+                    files.append(File.generated(config, f"data/{name}", content=data))
         pkg_assets = Path(__file__).resolve().parent.parent / "assets"
         for asset in ASSETS + PAGE_ASSETS:
             if files.get_file_from_path(asset) is None:
@@ -430,11 +440,11 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         elif spec.kind == "rollup":
             md = P.rollup_markdown(site, spec.unit, spec.year, link, ud, stash)
         elif spec.kind == "status":
-            md = P.status_markdown(site, self.by_report, link, ud, stash)
+            md = P.status_markdown(site, self.by_report, link, ud, stash, downloads=self.config.export_enabled)
         elif spec.kind == "home":
             md = P.home_markdown(site, link, markdown, ud, stash)
         elif spec.kind == "data":
-            md = P.data_markdown(site, link, SITE_FILES, self.config.export_licence or P.DEFAULT_LICENCE,
+            md = P.data_markdown(site, link, SITE_FILES + CHECK_FILES, self.config.export_licence or P.DEFAULT_LICENCE,
                                  P.revisions(site), ud, stash)
         elif spec.kind == "search":
             md = P.search_markdown(link(P.HOME_URI), ud, stash)
@@ -587,6 +597,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
                 shutil.move(str(entry), str(target / entry.name))
         page = target / "index.html"
         if page.exists():
+            sizes = {**sizes, **{name: len(data) for name, data in self._check_files.items()}}
             page.write_text(P.fill_sizes(page.read_text(encoding="utf-8"), sizes), encoding="utf-8")
 
     def _drop_skip_filter(self) -> None:
