@@ -194,3 +194,32 @@ def test_link_puts_hard_links_to_the_shards_files_instead_of_copies(tmp_path, sh
             assert (assembled / name / rel).stat().st_ino != (d / rel).stat().st_ino  # without --link: a copy
     for rel in ("index.html", "rollup/2023/index.html", "search/index.html", "data/shards.json"):
         assert (out / rel).read_bytes() == (assembled / rel).read_bytes()
+
+
+def test_status_and_checks_of_every_shard_in_one_file(assembled, shard_dirs, tmp_path, capsys):
+    import csv
+
+    def rows(path: Path) -> list[list[str]]:
+        return list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+
+    for name in ("nianbao-status.csv", "nianbao-checks.csv"):
+        national = rows(assembled / "data" / name)
+        want = [["shard", *rows(shard_dirs[0][1] / "data" / name)[0]]]
+        for shard, d in shard_dirs:
+            want += [[shard, *r] for r in rows(d / "data" / name)[1:]]
+        assert national == want and len(national) > 2 and (assembled / "data" / name).read_bytes().startswith("\ufeff".encode())
+    home = lxml_html.fromstring((assembled / "index.html").read_bytes())
+    assert home.xpath("//a[@download]/@href") == ["data/nianbao-status.csv", "data/nianbao-checks.csv"]
+    # a shard made by an older nianbao, without the files: the others' rows, and the home page says whose are missing
+    old = tmp_path / "old"
+    shutil.copytree(shard_dirs[0][1], old)
+    for name in ("nianbao-status.csv", "nianbao-checks.csv"):
+        (old / "data" / name).unlink()
+    out = tmp_path / "national"
+    assert main(["assemble", "--out", str(out), f"basic={old}", f"sample={shard_dirs[1][1]}"]) == 0
+    assert {r[0] for r in rows(out / "data/nianbao-status.csv")[1:]} == {"sample"}
+    assert "不含分站 basic" in lxml_html.fromstring((out / "index.html").read_bytes()).text_content()
+    # columns that differ between shards: refused, nothing written
+    (old / "data/nianbao-status.csv").write_text("\ufeffunit_id,year\r\nx,2024\r\n", encoding="utf-8")
+    assert main(["assemble", "--out", str(tmp_path / "o2"), f"basic={old}", f"sample={shard_dirs[1][1]}"]) == 2
+    assert "的列与其他分站不同" in capsys.readouterr().err and not (tmp_path / "o2").exists()

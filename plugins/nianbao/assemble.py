@@ -8,6 +8,7 @@ search page over every shard's Pagefind bundle (Pagefind's multisite ``mergeInde
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .canonical import report_from_canonical
+from .export.checks import FILES as CHECK_FILES
 from .indexes import LEGACY_REASON, Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
 from .model import Contact, Site, Unit
 from .render import render, render_table
@@ -198,6 +200,32 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
     return [Shard(s.name, out / s.name, s.title, s.reports, s.bundles) for s in info]
 
 
+def _concat_csv(path: Path, shards: list[tuple[str, Path]], name: str) -> list[str]:
+    """A shard's status or checks CSV (export.checks), every shard's in one, a row at a time, each
+    row led by its shard's name. Returns the shards without the file (built by an older nianbao)."""
+    lacking, header = [], None
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        for n, d in shards:
+            src = d / "data" / name
+            if not src.exists():
+                lacking.append(n)
+                continue
+            with open(src, encoding="utf-8-sig", newline="") as rf:
+                rows = csv.reader(rf)
+                first = next(rows, None)
+                if header is None:
+                    header = first
+                    writer.writerow(["shard", *(first or ())])
+                elif first != header:
+                    raise AssembleError(f"分站 {n} 的 data/{name} 的列与其他分站不同（由另一版本的 nianbao 生成？）：请用同一版本重新生成各分站")
+                for row in rows:
+                    writer.writerow([n, *row])
+    if header is None:
+        path.unlink()
+    return lacking
+
+
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
@@ -238,9 +266,11 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
                       breakdown=breakdown, columns=nat.columns, root="../../")
         page(f"rollup/{y}", f"{y}年度全国汇总", body)
         per_year.append({"year": y, "reports": len(ro.included), "units": ro.total_units})
-    page("", title, render("assembled_home.html", shards=info, years=per_year, total=sum(nat.reports.values())))
-    page("search", "搜索全部分站", render("assembled_search.html", shards=info, root="../"))
     (out / "data").mkdir(exist_ok=True)
+    checks = {name: _concat_csv(out / "data" / name, shards, name) for name, _d in CHECK_FILES}
+    page("", title, render("assembled_home.html", shards=info, years=per_year, total=sum(nat.reports.values()),
+                           checks=[{"path": name, "description": d, "lacking": checks[name]} for name, d in CHECK_FILES]))
+    page("search", "搜索全部分站", render("assembled_search.html", shards=info, root="../"))
     (out / "data/shards.json").write_text(
         json.dumps([{"name": s.name, "title": s.title, "reports": s.reports} for s in info], ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8")
