@@ -148,6 +148,48 @@ def test_year_page_figures(sample_built, year):
         assert got[label] == fmt(v), (year, label)
 
 
+@pytest.mark.parametrize("year", [2020, 2023])
+def test_year_page_data_is_the_table_on_the_page(sample_built, year):
+    d = doc(sample_built, f"years/{year}")
+    labels, rows, foot = index_table(d.get_element_by_id("nb-year"))
+    [link] = d.xpath("//p[contains(@class,'nb-page-data')]/a[@download]/@href")
+    assert link == f"../../data/years/{year}.csv"
+    data = read_csv(sample_built / f"years/{year}" / link)
+    reports, totals = [r for r in data if r["row"] == "report"], [r for r in data if r["row"] == "total"]
+    assert [r["unit_name"] for r in reports] == list(rows)
+    header = list(data[0])
+    figures = header[header.index("units") + 1:header.index("incomplete")]
+    assert [f.split("·")[-1] for f in figures] == labels  # the page's columns (under their groups)
+    for r in reports:
+        assert [r[f] for f in figures] == rows[r["unit_name"]], r["unit_name"]
+        published = raw(r["unit_id"], year)["meta"]["published_date"]
+        assert r["published_date"] == (published.isoformat() if published else "")
+    [total] = totals
+    below = [r for r in reports if r["unit_id"] != "shili"]
+    assert (total["unit_id"], total["units_reported"], total["units"]) == ("shili", str(len(below)), "5")
+    assert [total[f] for f in figures] == [text(td) for td in foot[0].findall("td")]
+
+
+@pytest.mark.parametrize("year", [2020, 2023])
+def test_rollup_data_is_the_sums_on_the_page(sample_built, year):
+    d = doc(sample_built, f"rollup/shili/{year}")
+    links = d.xpath("//p[contains(@class,'nb-page-data')]/a[@download]/@href")
+    assert links == [f"../../../data/rollups/shili/{year}{s}" for s in (".json", "-T2.csv", "-T3.csv", "-T4.csv")]
+    base = sample_built / "data/rollups/shili"
+    ro = json.loads((base / f"{year}.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    included = [u for u in UNITS[1:] if raw(u, year)]
+    assert ro["included"] == included and ro["missing"] == [u for u in UNITS[1:] if not raw(u, year)]
+    assert ro["format"] == ("2019" if year == 2020 else "2021")
+    keys = list(raw(included[0], year)["T3"])
+    for key in keys:
+        want = [total_of([raw(u, year)["T3"][key][j] for u in included]) for j in range(7)]
+        got = list(ro["applications"][key].values())
+        assert [fmt(Decimal(v)) if v is not None else "" for v in got] == [fmt(v) for v in want], key
+    # the CSVs are the page's tables in the official layout, as a report's are
+    t3 = [r for r in csv.reader((base / f"{year}-T3.csv").read_text(encoding="utf-8-sig").splitlines())]
+    assert t3[3][3:] == [fmt(total_of([raw(u, year)["T3"][keys[0]][j] for u in included])) for j in range(7)]
+
+
 def test_year_page_lists_units_without_a_report(sample_built):
     d = doc(sample_built, "years/2022")
     missing = [text(a) for a in d.get_element_by_id("nb-year-missing").getnext().iter("a")]

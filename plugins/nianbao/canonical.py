@@ -65,9 +65,22 @@ def report_to_canonical(report: Report) -> dict:
         if report.legacy_metrics:
             out["metrics"] = {k: cell_value(report.legacy_metrics[k]) for k, _l, _u in LEGACY_METRICS if k in report.legacy_metrics}
         return out
+    out.update(tables_to_canonical(report.format, {tid: report.table(tid) for tid in ("T2", "T3", "T4")}))
+    t3 = report.table("T3")
+    collapsed = {row.key: cell_value(t3.rows[row.key][T3_COLLAPSED]) for row in report.format.table("T3").rows
+                 if T3_COLLAPSED in t3.rows.get(row.key, {})} if t3 else {}
+    if collapsed:  # the source printed 法人或其他组织 undivided (spec §9.2): its figure per row
+        out[T3_COLLAPSED] = collapsed
+    return out
+
+
+def tables_to_canonical(fmt, tables: dict) -> dict:
+    """The three tables under their JSON keys (a missing table is null), with the units written in
+    cells and the extra rows (a report's, or a roll-up's, canonical JSON)."""
+    out: dict = {}
     for tid in ("T2", "T3", "T4"):
-        tdef = report.format.table(tid)
-        t = report.table(tid)
+        tdef = fmt.table(tid)
+        t = tables.get(tid)
         if t is None:
             out[tdef.json_key] = None
             continue
@@ -90,11 +103,6 @@ def report_to_canonical(report: Report) -> dict:
         extras = {e.key: cell_value(t.rows[e.key][e.columns[0].key]) for e in tdef.extras if e.key in t.rows}
         if extras:
             out.setdefault("extras", {})[tdef.json_key] = extras
-    t3 = report.table("T3")
-    collapsed = {row.key: cell_value(t3.rows[row.key][T3_COLLAPSED]) for row in report.format.table("T3").rows
-                 if T3_COLLAPSED in t3.rows.get(row.key, {})} if t3 else {}
-    if collapsed:  # the source printed 法人或其他组织 undivided (spec §9.2): its figure per row
-        out[T3_COLLAPSED] = collapsed
     return out
 
 

@@ -21,6 +21,7 @@ from .loader import split_front_matter
 from .model import CellKind, LegacyTable, Report, Site, Unit
 from .render import render, render_table, table_outline
 from .render.tables import cell_content
+from .export.twins import rollup_base, rollup_files, year_csv, year_path
 
 Link = Callable[[str], str]
 
@@ -514,10 +515,23 @@ def years_markdown(
     return "\n".join(["# 年度对比", "", _block(stash, render("years.html", user_dirs, items=items, units=len(site.units))), ""])
 
 
+def _page_data(link: Link, links: list[tuple[str, str, str]], user_dirs: tuple[str, ...]) -> str:
+    """The links to an index page's twin files (``links``: path under data/, label, media type)."""
+    data = link(HOME_URI) + "data/"
+    return render("page_data.html", user_dirs, links=[(data + p, label, t) for p, label, t in links], data_url=link(DATA_URI))
+
+
 def year_markdown(
-    site: Site, year: int, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+    site: Site, year: int, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None,
+    twins: list | None = None,
 ) -> str:
+    """The year's comparison page; ``twins``: a list to add its data file to ((path, bytes)), linked
+    from the page (none: the site has no open data)."""
     view = year_view(site, year)
+    page_data = ""
+    if twins is not None and view.columns:
+        twins.append((year_path(year), year_csv(view)))
+        page_data = _page_data(link, [(year_path(year), "本表 CSV", "text/csv")], user_dirs)
     rows = [{"row": r, "url": link(report_uri(r.unit.id, year)), "unit_url": link(unit_uri(r.unit.id))} for r in view.rows]
     totals = [{"total": t, "url": link(rollup_uri(t.parent.id, year))} for t in view.totals]
     groups: list[tuple[str, int]] = []
@@ -541,17 +555,26 @@ def year_markdown(
                 groups=groups,
                 missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in view.missing],
                 years=[(y, link(year_uri(y)), y == year) for y in all_years(site)],
-            )),
+            ) + page_data),
             "",
         ]
     )
 
 
 def rollup_markdown(
-    site: Site, parent_id: str, year: int, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+    site: Site, parent_id: str, year: int, link: Link, user_dirs: tuple[str, ...] = (), stash: Stash | None = None,
+    twins: list | None = None,
 ) -> str:
+    """A roll-up page; ``twins`` as for :func:`year_markdown`."""
     ro = rollup(site, parent_id, year)
     parent = site.units[parent_id]
+    page_data = ""
+    if twins is not None:
+        twins += rollup_files(ro)
+        base = rollup_base(parent_id, year)
+        page_data = _page_data(link, [(f"{base}.json", "JSON", "application/json")]
+                               + [(f"{base}-{t}.csv", f"表{n} CSV", "text/csv") for t, n in (("T2", "二"), ("T3", "三"), ("T4", "四"))],
+                               user_dirs)
     parts = [f"# {rollup_title(parent, year)}", "", breadcrumbs(site, parent, link, f"{year}年汇总", stash=stash, user_dirs=user_dirs), ""]
     parts += [
         _block(stash, render(
@@ -562,7 +585,7 @@ def rollup_markdown(
             missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in ro.missing],
             excluded=[{"unit": u, "why": why, "url": link(report_uri(u.id, year))} for u, why in ro.excluded],
             year_url=link(year_uri(year)),
-        )),
+        ) + page_data),
         "",
     ]
     for section in ro.format.sections:

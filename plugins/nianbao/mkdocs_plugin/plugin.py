@@ -412,9 +412,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             page.meta["template"] = CACHED_TEMPLATE
             return ""
         with _template_errors():
-            return self._page_markdown(markdown, page, files)
+            return self._page_markdown(markdown, page, files, config.site_dir)
 
-    def _page_markdown(self, markdown, page, files):
+    def _page_markdown(self, markdown, page, files, site_dir: str):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return markdown
@@ -425,6 +425,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
 
         site, ud = self.site, self.user_dirs
         stash = self._stashes[page.file.src_uri] = P.Stash()
+        twins: list[tuple[str, bytes]] | None = [] if self.config.export_enabled else None
         if spec.kind == "report":
             report = site.reports[(spec.unit, spec.year)]
             licence = (self.config.export_licence or P.DEFAULT_LICENCE) if self.config.export_enabled else None
@@ -436,9 +437,9 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
         elif spec.kind == "years":
             md = P.years_markdown(site, link, ud, stash)
         elif spec.kind == "year":
-            md = P.year_markdown(site, spec.year, link, ud, stash)
+            md = P.year_markdown(site, spec.year, link, ud, stash, twins=twins)
         elif spec.kind == "rollup":
-            md = P.rollup_markdown(site, spec.unit, spec.year, link, ud, stash)
+            md = P.rollup_markdown(site, spec.unit, spec.year, link, ud, stash, twins=twins)
         elif spec.kind == "status":
             md = P.status_markdown(site, self.by_report, link, ud, stash, downloads=self.config.export_enabled)
         elif spec.kind == "home":
@@ -450,6 +451,11 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             md = P.search_markdown(link(P.HOME_URI), ud, stash)
         else:  # pragma: no cover - every kind is handled above
             md = markdown
+        for path, data in twins or ():
+            # an index page's data, made with it (in whichever process makes the page)
+            target = Path(site_dir) / "data" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         if self._page_sig is not None:
             return self._from_cache(md, page, spec, stash)
         return md

@@ -1,0 +1,79 @@
+"""Machine-readable twins of the index pages (the Datasette habit: every page's table can be
+downloaded): a year's comparison of every unit (CSV) and a roll-up (its three tables as CSV in the
+official layout, and JSON with the same keys as a report's canonical JSON, plus which units were
+summed). The figures are the page's own: the twins are made from the view the page is made from.
+"""
+
+from __future__ import annotations
+
+from ..canonical import dumps, tables_to_canonical
+from ..indexes import Rollup, Value, YearView
+from . import _csv, table_csv
+
+
+def year_path(year: int) -> str:
+    return f"years/{year}.csv"
+
+
+def rollup_base(parent: str, year: int) -> str:
+    return f"rollups/{parent}/{year}"
+
+
+def _number(v: Value):
+    return None if v.value is None else v.value
+
+
+def year_csv(view: YearView) -> bytes:
+    """A row per unit with a report (in registry order), then a row per parent's total, as on the
+    page. ``incomplete``: the figures that include blank or not-applicable cells (counted as 0)."""
+    labels = [f"{c.group}·{c.label}" if c.group else c.label for c in view.columns]
+    header = ["row", "unit_id", "unit_name", "parent_id", "format", "published_date", "units_reported", "units",
+              *labels, "incomplete"]
+
+    def incomplete(values: list[Value]) -> str:
+        return "；".join(lab for lab, v in zip(labels, values) if v.value is not None and not v.complete)
+
+    rows = []
+    for r in view.rows:
+        d = r.report.meta.published_date if r.report else None
+        rows.append(["report", r.unit.id, r.unit.name, r.unit.parent, r.report.format.id if r.report else None,
+                     d.isoformat() if d else None, None, None, *(_number(v) for v in r.values), incomplete(r.values)])
+    for t in view.totals:
+        rows.append(["total", t.parent.id, f"{t.parent.name}所属单位合计", t.parent.parent, None, None, t.reported, t.units,
+                     *(_number(v) for v in t.values), incomplete(t.values)])
+    return _csv(rows, header)
+
+
+class _Tables:
+    """A roll-up seen as a report by :func:`export.table_csv`."""
+
+    def __init__(self, ro: Rollup):
+        self.tables = ro.tables
+
+    def table(self, tid: str):
+        return self.tables.get(tid)
+
+
+def rollup_files(ro: Rollup) -> list[tuple[str, bytes]]:
+    base = rollup_base(ro.parent.id, ro.year)
+    doc = {
+        "parent": ro.parent.id,
+        "parent_name": ro.parent.full_name,
+        "year": ro.year,
+        "format": ro.format.id,
+        "note": "汇总，不是正式发布的年报：由所属单位的年报逐项相加（只加总件数和金额）",
+        "included": [u.id for u in ro.included],
+        "missing": [u.id for u in ro.missing],
+        "excluded": [{"unit": u.id, "reason": why} for u, why in ro.excluded],
+        "incomplete_cells": ro.incomplete_cells,
+        "not_summed": list(ro.not_summed),
+        **tables_to_canonical(ro.format, ro.tables),
+    }
+    out = [(f"{base}.json", (dumps(doc) + "\n").encode("utf-8"))]
+    view = _Tables(ro)
+    for tid in ("T2", "T3", "T4"):
+        out.append((f"{base}-{tid}.csv", table_csv(ro.format.table(tid), view)))
+    return out
+
+
+__all__ = ["year_csv", "rollup_files", "year_path", "rollup_base"]
