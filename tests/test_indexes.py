@@ -245,6 +245,24 @@ def test_unit_page_trend_and_chart(sample_built):
     assert any("2021年格式" in c for c in captions) and any("2019年格式" in c for c in captions)
 
 
+def test_unit_page_data_is_its_figures_by_year(sample_built):
+    d = doc(sample_built, "xishan")
+    [link] = d.xpath("//p[contains(@class,'nb-page-data')]/a[@download]/@href")
+    assert link == "../data/trends/xishan.csv"
+    data = read_csv(sample_built / "xishan" / link)
+    labels, rows, _ = index_table(d.get_element_by_id("nb-trend"))
+    t3t4 = {(r["label"], int(r["year"])): r["value"] for r in data if not r["format"]}
+    for label, cells in rows.items():
+        assert [t3t4[(label, y)] for y in YEARS] == [c.replace("（含空白或不适用单元格）", "") for c in cells], label
+    assert {r["year"] for r in data} == {str(y) for y in YEARS}  # not 2018: a report before the national format
+    for fid in ("2021", "2019"):
+        _l, t2rows, _f = index_table(d.get_element_by_id(f"nb-t2trend-{fid}"))
+        t2 = {(r["label"], int(r["year"])): r["value"] for r in data if r["format"] == fid}
+        years = sorted({y for _lab, y in t2})
+        for label, cells in t2rows.items():
+            assert [t2[(label, y)] or "/" for y in years] == [c if c != "/无数据" else "/" for c in cells], (fid, label)
+
+
 def test_status_matrix(sample_built):
     d = doc(sample_built, "status")
     table = d.get_element_by_id("nb-status")

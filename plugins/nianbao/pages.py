@@ -21,7 +21,7 @@ from .loader import split_front_matter
 from .model import CellKind, LegacyTable, Report, Site, Unit
 from .render import render, render_table, table_outline
 from .render.tables import cell_content
-from .export.twins import rollup_base, rollup_files, year_csv, year_path
+from .export.twins import rollup_base, rollup_files, trend_csv, trend_path, year_csv, year_path
 
 Link = Callable[[str], str]
 
@@ -404,8 +404,10 @@ def _legacy_body(report: Report, user_dirs: tuple[str, ...], stash: Stash | None
 
 
 def unit_markdown(
-    site: Site, unit: Unit, link: Link, issues_by_report: dict | None = None, user_dirs: tuple[str, ...] = (), stash: Stash | None = None
+    site: Site, unit: Unit, link: Link, issues_by_report: dict | None = None, user_dirs: tuple[str, ...] = (), stash: Stash | None = None,
+    twins: list | None = None,
 ) -> str:
+    """A unit's page; ``twins`` as for :func:`year_markdown` (its figures by year)."""
     years = site.years_of(unit.id)
     rows = []
     for y in years:
@@ -418,6 +420,10 @@ def unit_markdown(
     series = unit_series(site, unit.id) if years else None
     if series is not None and not series.years:
         series = None  # only reports for 2018 or before: no figures to line up
+    page_data = None
+    if twins is not None and series is not None:
+        twins.append((trend_path(unit.id), trend_csv(series)))
+        page_data = _page_data(link, [(trend_path(unit.id), "历年数据 CSV", "text/csv")], user_dirs)
     rollups = []
     if kids:
         for y in all_years(site):
@@ -442,6 +448,7 @@ def unit_markdown(
                 legacy=legacy_series(site, unit.id),
                 rollups=rollups,
                 formats={fid: f"{fid}年格式" for fid in ("2021", "2019")},
+                page_data=page_data,
             )),
             "",
         ]

@@ -7,7 +7,7 @@ summed). The figures are the page's own: the twins are made from the view the pa
 from __future__ import annotations
 
 from ..canonical import dumps, tables_to_canonical
-from ..indexes import Rollup, Value, YearView
+from ..indexes import Rollup, Series, Value, YearView
 from . import _csv, table_csv
 
 
@@ -17,6 +17,28 @@ def year_path(year: int) -> str:
 
 def rollup_base(parent: str, year: int) -> str:
     return f"rollups/{parent}/{year}"
+
+
+def trend_path(unit: str) -> str:
+    return f"trends/{unit}.csv"
+
+
+def trend_csv(series: Series) -> bytes:
+    """A unit page's figures by year, a row per figure and year (long format): the T3 and T4 figures
+    for every year (both formats), T2 per format (its rows differ between the formats)."""
+    rows = []
+    for col, values in series.comparable:
+        for year, v in zip(series.years, values):
+            rows.append([series.unit.id, year, None, col.table, col.key, col.label, _number(v), _incomplete(v)])
+    for fid, (years, figures) in series.t2.items():
+        for col, values in figures:
+            for year, v in zip(years, values):
+                rows.append([series.unit.id, year, fid, col.table, col.key, col.label, _number(v), _incomplete(v)])
+    return _csv(rows, ["unit_id", "year", "format", "table", "figure", "label", "value", "incomplete"])
+
+
+def _incomplete(v: Value) -> str | None:
+    return None if v.value is None else ("true" if not v.complete else "false")
 
 
 def _number(v: Value):
@@ -76,4 +98,4 @@ def rollup_files(ro: Rollup) -> list[tuple[str, bytes]]:
     return out
 
 
-__all__ = ["year_csv", "rollup_files", "year_path", "rollup_base"]
+__all__ = ["year_csv", "rollup_files", "trend_csv", "year_path", "rollup_base", "trend_path"]

@@ -431,7 +431,7 @@ class NianbaoPlugin(BasePlugin[NianbaoConfig]):
             licence = (self.config.export_licence or P.DEFAULT_LICENCE) if self.config.export_enabled else None
             md = P.report_markdown(site, report, self.by_report.get(report.key, []), link, ud, stash, downloads=licence)
         elif spec.kind == "unit":
-            md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud, stash)
+            md = P.unit_markdown(site, site.units[spec.unit], link, self.by_report, ud, stash, twins=twins)
         elif spec.kind == "units":
             md = P.units_markdown(site, link, ud, stash)
         elif spec.kind == "years":
