@@ -223,3 +223,17 @@ def test_status_and_checks_of_every_shard_in_one_file(assembled, shard_dirs, tmp
     (old / "data/nianbao-status.csv").write_text("\ufeffunit_id,year\r\nx,2024\r\n", encoding="utf-8")
     assert main(["assemble", "--out", str(tmp_path / "o2"), f"basic={old}", f"sample={shard_dirs[1][1]}"]) == 2
     assert "的列与其他分站不同" in capsys.readouterr().err and not (tmp_path / "o2").exists()
+
+
+@pytest.mark.parametrize("page", ["index.html", "rollup/2023/index.html", "search/index.html"])
+def test_every_local_link_of_a_national_page_resolves(assembled, page):
+    from urllib.parse import urlparse
+
+    path = assembled / page
+    d = lxml_html.fromstring(path.read_bytes())
+    refs = [e.get("href") for e in d.iter("a", "link")] + [e.get("src") for e in d.iter("script", "img")]
+    local = [r for r in refs if r and not urlparse(r).scheme and not r.startswith("#")]
+    assert any("stylesheets/main." in r for r in local)
+    for r in local:
+        target = (path.parent / urlparse(r).path).resolve()
+        assert target.is_relative_to(assembled.resolve()) and (target.is_file() or (target / "index.html").is_file()), (page, r)

@@ -242,11 +242,13 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
         info.append(Shard(n, out / n, _title(d), nat.reports[n], ("pagefind/", *(f"pagefind/{p}" for p in parts))))
     first = shards[0][0]
     css = [f"{first}/{p}" for p in _css(out / first)]
+    icon = f"{first}/assets/images/favicon.png" if (out / first / "assets/images/favicon.png").exists() else None
 
     def page(path: str, heading: str, body: str) -> None:
-        depth = path.count("/")
+        depth = path.count("/") + 1 if path else 0  # "rollup/2023" is rollup/2023/index.html: two levels down
         root = "../" * depth
-        html = render("assembled_page.html", title=title, heading=heading, body=body, root=root, css=[root + c for c in css])
+        html = render("assembled_page.html", title=title, heading=heading, body=body, root=root, css=[root + c for c in css],
+                      icon=root + icon if icon else None)
         p = out / path / "index.html" if path else out / "index.html"
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(html, encoding="utf-8")
