@@ -210,6 +210,26 @@ def test_status_and_checks_of_every_shard_in_one_file(assembled, shard_dirs, tmp
         assert national == want and len(national) > 2 and (assembled / "data" / name).read_bytes().startswith("\ufeff".encode())
     home = lxml_html.fromstring((assembled / "index.html").read_bytes())
     assert home.xpath("//a[@download]/@href") == ["data/nianbao-status.csv", "data/nianbao-checks.csv"]
+    # a shard × year table of how many units published (and how many late), counted from those rows
+    table = home.get_element_by_id("nb-completeness")
+    years = \
+        [int(text(th).removesuffix("年度")) for th in table.find("thead").findall("tr/th")[1:]]
+    status = rows(assembled / "data/nianbao-status.csv")
+    head = status[0]
+    recs = [dict(zip(head, r)) for r in status[1:]]
+    assert years == sorted({int(r["year"]) for r in recs})
+    for tr in table.find("tbody").findall("tr"):
+        shard = tr.find("th/a").get("href").split("/")[0]
+        assert (assembled / shard / "status/index.html").exists()
+        for year, td in zip(years, tr.findall("td")):
+            mine = [r for r in recs if r["shard"] == shard and int(r["year"]) == year]
+            if not mine:
+                assert td.text_content() == "—无数据"
+                continue
+            published = sum(r["status"] != "missing" for r in mine)
+            late = sum(r["status"] == "late" for r in mine)
+            assert text(td) == f"{published}/{len(mine)}" + (f"（逾期{late}）" if late else ""), (shard, year)
+    assert any("逾期" in text(td) for td in table.iter("td"))  # 南湖镇 2021 in the sample shard
     # a shard made by an older nianbao, without the files: the others' rows, and the home page says whose are missing
     old = tmp_path / "old"
     shutil.copytree(shard_dirs[0][1], old)

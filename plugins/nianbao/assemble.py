@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .canonical import report_from_canonical
 from .export.checks import FILES as CHECK_FILES
+from .export.checks import STATUS_FILE
 from .indexes import LEGACY_REASON, Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
 from .model import Contact, Site, Unit
 from .render import render, render_table
@@ -200,9 +201,39 @@ def assemble(out: Path, shards: list[tuple[str, Path]], title: str = "政府信�
     return [Shard(s.name, out / s.name, s.title, s.reports, s.bundles) for s in info]
 
 
-def _concat_csv(path: Path, shards: list[tuple[str, Path]], name: str) -> list[str]:
+@dataclass
+class Completeness:
+    """Per shard and year (from the shards' status CSVs): units, reports published, of which late."""
+    years: list[int]
+    rows: list[tuple[str, str, list[tuple[int, int, int] | None]]]  # (shard, title, per year (units, published, late))
+
+
+def _completeness(info: list[Shard], counts: dict[tuple[str, int], list[int]]) -> Completeness | None:
+    years = sorted({y for _s, y in counts})
+    if not years:
+        return None
+    rows = [(s.name, s.title, [tuple(counts[(s.name, y)]) if (s.name, y) in counts else None for y in years])
+            for s in info if any((s.name, y) in counts for y in years)]
+    return Completeness(years, rows)
+
+
+def _count_status(counts: dict[tuple[str, int], list[int]], header: list[str], shard: str, row: list[str]) -> None:
+    rec = dict(zip(header, row))
+    try:
+        c = counts.setdefault((shard, int(rec["year"])), [0, 0, 0])
+    except (KeyError, ValueError):
+        return
+    c[0] += 1
+    if rec.get("status") != "missing":
+        c[1] += 1
+    if rec.get("status") == "late":
+        c[2] += 1
+
+
+def _concat_csv(path: Path, shards: list[tuple[str, Path]], name: str, on_row=None) -> list[str]:
     """A shard's status or checks CSV (export.checks), every shard's in one, a row at a time, each
-    row led by its shard's name. Returns the shards without the file (built by an older nianbao)."""
+    row led by its shard's name; ``on_row(header, shard, row)`` sees each row. Returns the shards
+    without the file (built by an older nianbao)."""
     lacking, header = [], None
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
@@ -221,6 +252,8 @@ def _concat_csv(path: Path, shards: list[tuple[str, Path]], name: str) -> list[s
                     raise AssembleError(f"分站 {n} 的 data/{name} 的列与其他分站不同（由另一版本的 nianbao 生成？）：请用同一版本重新生成各分站")
                 for row in rows:
                     writer.writerow([n, *row])
+                    if on_row is not None:
+                        on_row(header, n, row)
     if header is None:
         path.unlink()
     return lacking
@@ -269,8 +302,12 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
         page(f"rollup/{y}", f"{y}年度全国汇总", body)
         per_year.append({"year": y, "reports": len(ro.included), "units": ro.total_units})
     (out / "data").mkdir(exist_ok=True)
-    checks = {name: _concat_csv(out / "data" / name, shards, name) for name, _d in CHECK_FILES}
+    counts: dict[tuple[str, int], list[int]] = {}
+    checks = {name: _concat_csv(out / "data" / name, shards, name,
+                                (lambda h, n, r: _count_status(counts, h, n, r)) if name == STATUS_FILE else None)
+              for name, _d in CHECK_FILES}
     page("", title, render("assembled_home.html", shards=info, years=per_year, total=sum(nat.reports.values()),
+                           completeness=_completeness(info, counts),
                            checks=[{"path": name, "description": d, "lacking": checks[name]} for name, d in CHECK_FILES]))
     page("search", "搜索全部分站", render("assembled_search.html", shards=info, root="../"))
     (out / "data/shards.json").write_text(
