@@ -21,6 +21,8 @@ PAGES = {
     "units": "/units/",
     "year": "/years/2023/",
     "year-legacy": "/years/2018/",
+    "years": "/years/",
+    "not-found": "/404.html",
     "rollup": "/rollup/shili/2021/",
     "status": "/status/",
     "data": "/data/",
