@@ -367,10 +367,11 @@ def print_pdf(browser, document: str, path: Path, header: str | None = None, pag
 
 def office_convert(sources: list[Path], fmt: str, outdir: Path) -> list[Path]:
     """``sources`` converted by LibreOffice (one process for all) to ``fmt`` ("doc": Word 97,
-    "pdf": LibreOffice's PDF export, the way an office suite prints a report) in ``outdir``."""
+    "pdf": LibreOffice's PDF export, the way an office suite prints a report; "xls": Excel 97, from a
+    spreadsheet) in ``outdir``."""
     office = shutil.which("soffice")
     assert office, "LibreOffice (soffice) is not installed"
-    filters = {"doc": "doc:MS Word 97", "pdf": "pdf:writer_pdf_Export"}
+    filters = {"doc": "doc:MS Word 97", "pdf": "pdf:writer_pdf_Export", "xls": "xls:MS Excel 97"}
     with tempfile.TemporaryDirectory() as profile:
         p = subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                             "--convert-to", filters[fmt], "--outdir", str(outdir), *map(str, sources)],

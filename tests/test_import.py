@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -624,3 +625,96 @@ def test_page_category_and_validity_are_kept(site_dir, tmp_path, capsys):
     block = lxml_html.fromstring(md[md.index("<section class=\"nb-meta\""): md.index("</section>") + 10])
     shown = {dt.text_content(): dd.text_content() for dt, dd in zip(block.iter("dt"), block.iter("dd"))}
     assert (shown["分类"], shown["有效性"]) == ("综合政务/政务公开", "有效")
+
+
+# ------------------------------------------------------------------------------------ tables in an attachment
+
+
+def grids_to_xlsx(grids, path: Path, one_sheet: bool = True, formulas: bool = False) -> Path:
+    """Tables as a spreadsheet, merged cells kept: one sheet with the tables under each other (a title
+    line above each, an empty row between), or a sheet each."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    top = 1
+    for k, (title, grid) in enumerate(grids):
+        if not one_sheet and k:
+            ws, top = wb.create_sheet(f"表{k + 1}"), 1
+        ws.cell(top, 1, title)
+        top += 1
+        for c in grid.cells:
+            text = c.text
+            value = int(text) if re.fullmatch(r"\d+", text) else float(text) if re.fullmatch(r"\d+\.\d+", text) else text
+            ws.cell(top + c.row, 1 + c.col, value if value != "" else None)
+            if c.rowspan > 1 or c.colspan > 1:
+                ws.merge_cells(start_row=top + c.row, start_column=1 + c.col,
+                               end_row=top + c.row + c.rowspan - 1, end_column=c.col + c.colspan)
+        top += max(c.row + c.rowspan for c in grid.cells) + 1
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("one_sheet", [True, False], ids=["one-sheet", "a-sheet-each"])
+def test_tables_from_a_spreadsheet_attachment(site_dir, tmp_path, capsys, one_sheet):
+    from nianbao.importers.html import read_html
+
+    report = corpus.base_report("2021", seed=corpus.stable_seed("xlsx", str(one_sheet)))
+    full = corpus.write(report, "2021", "html", tmp_path / "full.html", TITLE)
+    grids = read_html(full, "full.html").tables
+    titles = ["表二 主动公开政府信息情况", "表三 收到和处理政府信息公开申请情况", "表四 政府信息公开行政复议、行政诉讼情况"]
+    xlsx = grids_to_xlsx(list(zip(titles, grids)), tmp_path / "附表.xlsx", one_sheet)
+    # the page itself: the same report with its tables taken out (pasted as pictures, say)
+    text = full.read_text(encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(re.sub(r"(?s)<table.*?</table>", "", text), encoding="utf-8")
+    code, out = run(capsys, "import", str(page), "--tables", str(xlsx), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+    assert "统计表取自附件 附表.xlsx（3 张）" in out
+    narrative = (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
+    assert not any(t in narrative for t in titles)  # the sheet's lines are not the report's text
+    # the page's own table, when it has one, is said not to be used
+    code, out = run(capsys, "import", str(full), "--tables", str(xlsx), "--root", str(site_dir), "--force")
+    assert code == 0 and "原文自己的 3 张表未使用" in out
+
+
+def test_a_legacy_table_from_a_spreadsheet_keeps_its_title_and_gives_the_coarse_figures(site_dir, tmp_path, capsys):
+    from nianbao.importers.html import read_html
+
+    from .test_legacy import NATIONAL
+
+    src = tmp_path / "national.html"
+    src.write_text(NATIONAL, encoding="utf-8")
+    [grid] = read_html(src, "x").tables
+    xlsx = grids_to_xlsx([("附表：2016年政府信息公开情况统计表", grid)], tmp_path / "附表.xls.xlsx")
+    page = tmp_path / "page.html"
+    page.write_text(re.sub(r"(?s)<p>附表.*?</table>", "", NATIONAL).replace("示例县示例镇", "示例县新河镇"), encoding="utf-8")
+    code, out = run(capsys, "import", str(page), "--tables", str(xlsx), "--root", str(site_dir))
+    assert code == 0, out
+    data = yaml.safe_load((site_dir / "data/xinhe/2016.yml").read_text(encoding="utf-8"))
+    [table] = data["tables"]
+    assert table["title"] == "附表：2016年政府信息公开情况统计表" and table["columns"] == ["统计指标", "单位", "统计数"]
+    assert table["rows"][:2] == [["二、依申请公开情况"], ["（一）收到申请数", "件", 12]]
+    assert data["metrics"]["applications_received"] == 12 and data["metrics"]["applicant_fees_wan"] == 0.05
+
+
+def test_spreadsheet_formulas_and_mistakes_are_said(site_dir, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统计指标", "单位", "统计数"])
+    ws.append(["收到申请数", "件", "=1+2"])  # a formula nobody calculated: no saved value
+    wb.save(tmp_path / "f.xlsx")
+    page = tmp_path / "page.html"
+    page.write_text("<h1>示例县新河镇人民政府2016年政府信息公开工作年度报告</h1><p>一、概述</p><p>正文。</p>", encoding="utf-8")
+    code, out = run(capsys, "import", str(page), "--tables", str(tmp_path / "f.xlsx"), "--root", str(site_dir))
+    assert code == 0, out
+    assert "有 1 个公式单元格没有保存计算结果（“Sheet”C2），读作空白" in out
+    assert yaml.safe_load((site_dir / "data/xinhe/2016.yml").read_text(encoding="utf-8"))["tables"][0]["rows"] == [["收到申请数", "件", None]]
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    code, out = run(capsys, "import", str(page), "--tables", str(tmp_path / "bad.xlsx"), "--root", str(site_dir), "--force")
+    assert code == 1 and "无法读取 Excel 文件 bad.xlsx" in out and "Traceback" not in out
+    code, out = run(capsys, "import", str(page), "--tables", str(tmp_path / "missing.xlsx"), "--root", str(site_dir))
+    assert code != 0 and "--tables 指定的文件不存在" in out

@@ -106,3 +106,32 @@ def test_a_report_from_before_2019_in_word_97_imports_as_printed(office, site_di
         assert code == 0, out
         results.append(yaml.safe_load((root / "data/xinhe/2016.yml").read_text(encoding="utf-8"))["tables"])
     assert results[1] == results[0] and results[0][0]["rows"][0] == ["一、主动公开情况"]
+
+
+@pytest.mark.parametrize("suffix", ["xls", "et"])
+def test_tables_from_an_excel_97_attachment(office, site_dir, tmp_path, capsys, suffix):
+    """An .xls attachment (and the same file under WPS Spreadsheets' .et), converted by LibreOffice
+    (Debian's libreoffice-calc-nogui), reads as the .xlsx it was made from."""
+    import re
+
+    if not os.path.exists("/usr/lib/libreoffice/program/libsclo.so") and not os.environ.get("CI"):
+        pytest.skip("LibreOffice Calc not installed (apt-get install libreoffice-calc-nogui)")
+    from nianbao.importers.html import read_html
+
+    from .test_import import grids_to_xlsx
+
+    report = _report("2021", "blanks")
+    full = corpus.write(report, "2021", "html", tmp_path / "full.html", TITLE)
+    xlsx = grids_to_xlsx([(f"表{n}", g) for n, g in zip("二三四", read_html(full, "x").tables)], tmp_path / "tables.xlsx")
+    (xls,) = corpus.office_convert([xlsx], "xls", tmp_path / "out")
+    src = xls.rename(xls.with_suffix(f".{suffix}"))
+    page = tmp_path / "page.html"
+    page.write_text(re.sub(r"(?s)<table.*?</table>", "", full.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out = run(capsys, "import", str(page), "--tables", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+    # a file that is not a spreadsheet: LibreOffice's refusal, said plainly
+    bad = tmp_path / f"bad.{suffix}"
+    bad.write_bytes(b"\x00" * 64)
+    code, out = run(capsys, "import", str(page), "--tables", str(bad), "--root", str(site_dir), "--force")
+    assert code == 1 and "Traceback" not in out and ("无法打开 bad" in out or "没有表格" in out), out

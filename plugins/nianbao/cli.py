@@ -146,8 +146,11 @@ def cmd_import(args) -> int:
     sources = expand_sources(args.sources)
     if not sources:
         raise CliError("没有可导入的文件（.txt、.docx、.html、.pdf）")
-    if (args.unit or args.year) and len(sources) > 1:
-        raise CliError("--unit 和 --year 只能用于单个文件")
+    if (args.unit or args.year or args.tables) and len(sources) > 1:
+        raise CliError("--unit、--year 和 --tables 只能用于单个文件")
+    tables = Path(args.tables) if args.tables else None
+    if tables is not None and not tables.is_file():
+        raise CliError(f"--tables 指定的文件不存在：{tables}")
     failed = 0
     written = []
 
@@ -156,7 +159,7 @@ def cmd_import(args) -> int:
         if not src.is_file():
             yield str(src), Plan(src.name, error="文件不存在")
             return
-        for k, count, plan in iter_plans(src, root, args.unit, args.year, display=src.name):
+        for k, count, plan in iter_plans(src, root, args.unit, args.year, display=src.name, tables=tables):
             yield str(src) + (f"（第 {k} 份，共 {count} 份）" if count > 1 else ""), plan
 
     for title, plan in (item for src in sources for item in reports(src)):
@@ -265,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--year", type=int, help="报告年度（默认由标题推断）")
     im.add_argument("--force", action="store_true", help="覆盖已有文件")
     im.add_argument("--dry-run", action="store_true", help="只显示识别结果，不写文件")
+    im.add_argument("--tables", metavar="FILE",
+                    help="统计表在附件中时：附件文件（.xlsx，装有 LibreOffice 时 .xls、.et；或 .docx、.html、.pdf 等），正文取自 SOURCE")
     im.set_defaults(func=cmd_import)
 
     ex = sub.add_parser("export", parents=[common], help="导出开放数据（JSON、CSV、XLSX、JSON Schema）")

@@ -24,6 +24,7 @@ from .legacy_metrics import propose_metrics
 from .recognize import ImportError_, Note, classify, recognize, to_tables
 
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
+TABLE_SUFFIXES = SUFFIXES + (".xlsx", ".xls", ".et")  # --tables: an attachment may be a spreadsheet
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 KINDS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"), ("县", "县"), ("区", "区"), ("市", "市"))
 
@@ -69,11 +70,19 @@ def read_document(path: Path, display: str) -> Document:
         return read_pdf(path, display)
     if suffix in (".doc", ".wps"):
         return _read_via_libreoffice(path, display)
-    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html、.pdf（有文字层的），以及装有 LibreOffice 时的 .doc、.wps")
+    if suffix == ".xlsx":
+        from .xlsx import read_xlsx
+
+        return read_xlsx(path, display)
+    if suffix in (".xls", ".et"):
+        return _read_via_libreoffice(path, display, "xlsx")
+    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html、.pdf（有文字层的），以及装有 LibreOffice 时的 .doc、.wps"
+                       "（统计表附件另可为 .xlsx，装有 LibreOffice 时 .xls、.et）")
 
 
-def _read_via_libreoffice(path: Path, display: str) -> Document:
-    """.doc / .wps: converted to .docx by LibreOffice's converter when it is installed.
+def _read_via_libreoffice(path: Path, display: str, to: str = "docx") -> Document:
+    """.doc / .wps: converted to .docx by LibreOffice's converter when it is installed (.xls / .et
+    spreadsheets: to .xlsx).
 
     LibreOffice runs with a profile of its own in a temporary folder: with the user's profile, a
     LibreOffice already open (or another conversion) would take the job and the command would end
@@ -84,23 +93,29 @@ def _read_via_libreoffice(path: Path, display: str) -> Document:
     import tempfile
 
     office = shutil.which("soffice") or shutil.which("libreoffice")
+    what = "Excel/WPS 表格" if to == "xlsx" else "Word/WPS"
     if office is None:
-        raise ImportError_(f"{path.suffix} 文件需要 LibreOffice 转换（未安装）：请安装 LibreOffice，或在 Word/WPS 中另存为 .docx")
+        raise ImportError_(f"{path.suffix} 文件需要 LibreOffice 转换（未安装）：请安装 LibreOffice，或在 {what} 中另存为 .{to}")
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp, "profile").as_uri()
-        cmd = [office, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "docx",
+        cmd = [office, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", to,
                "--outdir", tmp, str(path.resolve())]
         try:
             p = subprocess.run(cmd, capture_output=True, timeout=180)
         except subprocess.TimeoutExpired:
-            raise ImportError_(f"LibreOffice 转换 {path.name} 超过 3 分钟仍未完成：请在 Word/WPS 中另存为 .docx 后导入") from None
-        out = Path(tmp) / (path.stem + ".docx")
+            raise ImportError_(f"LibreOffice 转换 {path.name} 超过 3 分钟仍未完成：请在 {what} 中另存为 .{to} 后导入") from None
+        out = Path(tmp) / (path.stem + "." + to)
         if p.returncode != 0 or not out.exists():
             said = [ln.strip() for ln in (p.stderr + p.stdout).decode(errors="replace").splitlines() if ln.startswith("Error")]
-            raise ImportError_(f"LibreOffice 无法打开 {path.name}（文件损坏，或不是 Word/WPS 文档）" + (f"：{said[0][:200]}" if said else ""))
-        from .docx import read_docx
+            raise ImportError_(f"LibreOffice 无法打开 {path.name}（文件损坏，或不是 {what} 文档）" + (f"：{said[0][:200]}" if said else ""))
+        if to == "xlsx":
+            from .xlsx import read_xlsx
 
-        doc = read_docx(out, display)
+            doc = read_xlsx(out, display)
+        else:
+            from .docx import read_docx
+
+            doc = read_docx(out, display)
     doc.kind = path.suffix.lstrip(".").lower()
     return doc
 
@@ -196,31 +211,51 @@ def _is_title(text: str) -> bool:
     return m is not None and m.start() == 0 and len(text.strip()) - m.end() <= 2
 
 
+def with_tables(doc: Document, tables: Document, name: str) -> Document:
+    """The report's text from ``doc`` with the statistics tables of an attachment (``tables``: a
+    spreadsheet, or a Word, HTML or PDF file): the attachment's lines stay beside its tables (a
+    table's title) but are not the report's text; tables in ``doc`` itself are not used, and said so."""
+    own = len(doc.tables)
+    blocks = [b for b in doc.blocks if not isinstance(b, TableGrid)]
+    blocks += [Para(b.text, b.heading_level, aside=True) if isinstance(b, Para) else b for b in tables.blocks]
+    out = Document(doc.path, doc.kind, blocks, dict(doc.meta), doc.dropped + tables.dropped,
+                   doc.notes + [f"附件 {name}：{n}" for n in tables.notes], doc.images)
+    out.notes.append(f"统计表取自附件 {name}（{len(tables.tables)} 张）" + (f"；原文自己的 {own} 张表未使用" if own else ""))
+    return out
+
+
 def iter_plans(path: Path, root: Path, unit_id: str | None = None, year: int | None = None,
-               display: str | None = None) -> Iterator[tuple[int, int, Plan]]:
+               display: str | None = None, tables: Path | None = None) -> Iterator[tuple[int, int, Plan]]:
     """(k, count, plan) for each report in the source (see :func:`split_reports`), each planned only
     when asked for: ``nianbao import`` writes a plan before it asks for the next, so that a unit the
     first adds to the registry is known to the next. A source that cannot be read gives one plan
-    with the error."""
+    with the error. ``tables``: an attachment holding the report's statistics tables (see
+    :func:`with_tables`; the source must then hold one report)."""
     display = display or str(path)
     try:
         parts = split_reports(read_document(path, display))
+        if tables is not None and len(parts) == 1:
+            tdoc = read_document(tables, tables.name)
+            if not tdoc.tables:
+                raise ImportError_(f"附件 {tables.name} 中没有表格")
+            parts = [with_tables(parts[0], tdoc, tables.name)]
     except ImportError_ as e:
         yield 1, 1, Plan(display, error=str(e))
         return
     except (OSError, ValueError) as e:
         yield 1, 1, Plan(display, error=f"无法读取：{e}")
         return
-    if len(parts) > 1 and (unit_id or year):
-        yield 1, 1, Plan(display, error=f"原文有 {len(parts)} 份年报：--unit、--year 只能用于只有一份年报的文件")
+    if len(parts) > 1 and (unit_id or year or tables):
+        yield 1, 1, Plan(display, error=f"原文有 {len(parts)} 份年报：--unit、--year、--tables 只能用于只有一份年报的文件")
         return
     for k, part in enumerate(parts, 1):
         yield k, len(parts), plan_document(part, root, unit_id, year, display if len(parts) == 1 else f"{display}（第 {k} 份）")
 
 
-def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None) -> Plan:
+def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None,
+                tables: Path | None = None) -> Plan:
     """The plan for a source that holds one report (one that holds several gives a plan with an error)."""
-    plans = [plan for _k, _n, plan in iter_plans(path, root, unit_id, year, display)]
+    plans = [plan for _k, _n, plan in iter_plans(path, root, unit_id, year, display, tables)]
     if len(plans) > 1:
         return Plan(display or str(path), error=f"原文有 {len(plans)} 份年报，请逐份导入（iter_plans）")
     return plans[0]
@@ -411,6 +446,10 @@ def _legacy_tables(doc: Document, notes: list[Note]) -> tuple[LegacyTable, ...]:
                 rows.append([origins[0]])  # one cell across the table: a heading (or the title, first)
             else:
                 rows.append(slots)
+        first = rows[0] if rows else []
+        if len(first) > 1 and first[0] is not None and first[0].text.strip() \
+                and all(c is None or c is first[0] or not c.text.strip() for c in first[1:]):
+            rows[0] = [first[0]]  # a title written in the first column only (a spreadsheet's unmerged A1)
         if rows and len(rows[0]) == 1 and len(grid[0]) > 1:
             # the table's title inside it: its own (a paragraph before it stays in the text anyway)
             title = rows.pop(0)[0].text.strip()

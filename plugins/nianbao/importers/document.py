@@ -55,6 +55,7 @@ class TableGrid:
 class Para:
     text: str
     heading_level: int | None = None  # from the source's markup (<h2>, Word heading style), if any
+    aside: bool = False  # not the report's text: a line of a tables attachment (a table's title)
 
 
 @dataclass
@@ -69,7 +70,8 @@ class Document:
 
     @property
     def paragraphs(self) -> list[Para]:
-        return [b for b in self.blocks if isinstance(b, Para)]
+        """The report's text (not the lines of a tables attachment)."""
+        return [b for b in self.blocks if isinstance(b, Para) and not b.aside]
 
     @property
     def tables(self) -> list[TableGrid]:
