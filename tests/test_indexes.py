@@ -340,6 +340,11 @@ def test_status_and_checks_are_open_data(sample_built, tmp_path):
     assert main(["export", "--root", str(SAMPLE), "--out", str(out)]) == 0
     for name in ("nianbao-status.csv", "nianbao-checks.csv"):
         assert (out / name).read_bytes() == (sample_built / "data" / name).read_bytes()
+    # and the index pages' data files, the same as the pages wrote
+    def twins(root: Path) -> dict:
+        return {p.relative_to(root): p.read_bytes() for d in ("years", "rollups", "trends") for p in (root / d).rglob("*") if p.is_file()}
+    built = twins(sample_built / "data")
+    assert twins(out) == built and len(built) > 20
 
 
 def test_status_has_errors_state():

@@ -204,6 +204,7 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from .export import write_exports
     from .export.checks import CHECKS_FILE, STATUS_FILE, checks_csv, status_csv
+    from .export.twins import index_twins
     from .issues import has_errors
     from .validate import issues_by_report
 
@@ -217,7 +218,12 @@ def cmd_export(args) -> int:
     checks = {STATUS_FILE: status_csv(result.site, issues_by_report(issues, result.site)), CHECKS_FILE: checks_csv(result.site, issues)}
     for name, data in checks.items():
         (out / name).write_bytes(data)
-    print(f"已导出 {len(sizes) + len(checks)} 个文件到 {out}")
+    twins = 0
+    for path, data in index_twins(result.site):  # what the unit, year and roll-up pages offer
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(data)
+        twins += 1
+    print(f"已导出 {len(sizes) + len(checks) + twins} 个文件到 {out}")
     return 0
 
 

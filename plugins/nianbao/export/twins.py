@@ -98,4 +98,23 @@ def rollup_files(ro: Rollup) -> list[tuple[str, bytes]]:
     return out
 
 
-__all__ = ["year_csv", "rollup_files", "trend_csv", "year_path", "rollup_base", "trend_path"]
+def index_twins(site):
+    """Every index page's data files, as the pages write them (for ``nianbao export``, which makes
+    no pages): (path under data/, bytes), in a fixed order."""
+    from ..indexes import all_years, has_rollup, rollup, rollup_parents, unit_series, year_view
+
+    for unit in site.units.values():
+        if site.years_of(unit.id):
+            series = unit_series(site, unit.id)
+            if series.years:
+                yield trend_path(unit.id), trend_csv(series)
+    for y in all_years(site):
+        view = year_view(site, y)
+        if view.columns:
+            yield year_path(y), year_csv(view)
+        for parent in rollup_parents(site):
+            if has_rollup(site, parent.id, y):
+                yield from rollup_files(rollup(site, parent.id, y))
+
+
+__all__ = ["year_csv", "rollup_files", "trend_csv", "year_path", "rollup_base", "trend_path", "index_twins"]
