@@ -718,3 +718,18 @@ def test_spreadsheet_formulas_and_mistakes_are_said(site_dir, tmp_path, capsys):
     assert code == 1 and "无法读取 Excel 文件 bad.xlsx" in out and "Traceback" not in out
     code, out = run(capsys, "import", str(page), "--tables", str(tmp_path / "missing.xlsx"), "--root", str(site_dir))
     assert code != 0 and "--tables 指定的文件不存在" in out
+
+
+def test_a_label_in_a_message_reads_without_the_layouts_spaces(tmp_path, capsys):
+    """The seed's label for （二）部分公开 has a no-break space inside 情形 (Word's layout): a message
+    naming the row shows the label as it reads."""
+    lines = SEED_TEXT.read_text(encoding="utf-8").split("\n")
+    k = next(i for i, ln in enumerate(lines) if "只计这一情\u00a0形" in ln)
+    del lines[k + 1]  # one value of the row lost
+    src = tmp_path / "seed.txt"
+    src.write_text("\n".join(lines), encoding="utf-8")
+    root = tmp_path / "site"
+    (root / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "data/units.yml", root / "data/units.yml")
+    code, out = run(capsys, "import", str(src), "--root", str(root))
+    assert code == 1 and "表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行" in out and "\u00a0" not in out, out

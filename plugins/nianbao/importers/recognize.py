@@ -452,7 +452,7 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
         g = _t3_group(label)
         if g is None and re.sub(r"\s", "", label).endswith(("小计", "合计")) and group in SUBTOTAL_OF:
             g = group  # a 小计 row inside a group: checked like a group row with numbers
-        where = f"表三“{label.strip()}”行"
+        where = f"表三“{_shown(label)}”行"
         if len(values) != ncols:
             if label and not grid.geometry:
                 lab2, glued = split_label_value(label)
@@ -529,6 +529,12 @@ def _check_subtotal_column(where: str, text: str, cells: dict[str, Cell], rec: R
         rec.notes.append(Note(f"{where}“小计”列", f"小计为 {sub.value}，五类法人或其他组织之和为 {parts}，不一致（小计列不导入）"))
     else:
         rec.notes.append(Note(f"{where}“小计”列", "官方格式中没有此列：核对后不导入"))
+
+
+def _shown(label: str) -> str:
+    """A source's label in a message: the spaces a layout put between Chinese characters removed
+    ("只计这一情\u00a0形" → "只计这一情形")."""
+    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", label.strip())
 
 
 def _col_label(key: str) -> str:
