@@ -394,3 +394,23 @@ def test_sample_with_errors_fails_and_writes_nothing(tmp_path):
     assert p.returncode != 0
     assert "data/dongcheng/2023.yml" in p.stderr and "T3-1" in p.stderr and "T3-3" in p.stderr
     assert not out.exists()
+
+
+def test_every_local_link_and_resource_of_every_page_resolves(sample_built):
+    """No page links to or loads a file the site does not have (downloads, index pages, assets)."""
+    from urllib.parse import unquote, urlparse
+
+    root = sample_built.resolve()
+    missing = []
+    pages = [p for p in sample_built.rglob("*.html") if p.name != "404.html"]  # 404.html is served from any path
+    for f in pages:
+        doc = lxml_html.fromstring(f.read_bytes())
+        for el in doc.iter("a", "link", "script", "img", "source"):
+            for attr in ("href", "src"):
+                v = el.get(attr)
+                if not v or urlparse(v).scheme or v.startswith(("#", "//", "mailto:", "tel:")):
+                    continue
+                target = (f.parent / unquote(urlparse(v).path)).resolve()
+                if not (target.is_relative_to(root) and (target.is_file() or (target / "index.html").is_file())):
+                    missing.append((str(f.relative_to(sample_built)), v))
+    assert len(pages) > 40 and missing == []
