@@ -536,7 +536,7 @@ def year_markdown(
     from the page (none: the site has no open data)."""
     view = year_view(site, year)
     page_data = ""
-    if twins is not None and view.columns:
+    if twins is not None and view.rows:  # a year of reports from before 2019 only: the list of them
         twins.append((year_path(year), year_csv(view)))
         page_data = _page_data(link, [(year_path(year), "本表 CSV", "text/csv")], user_dirs)
     rows = [{"row": r, "url": link(report_uri(r.unit.id, year)), "unit_url": link(unit_uri(r.unit.id))} for r in view.rows]

@@ -47,7 +47,8 @@ def _number(v: Value):
 
 def year_csv(view: YearView) -> bytes:
     """A row per unit with a report (in registry order), then a row per parent's total, as on the
-    page. ``incomplete``: the figures that include blank or not-applicable cells (counted as 0)."""
+    page. ``incomplete``: the figures that include blank or not-applicable cells (counted as 0). A
+    year of reports from before 2019 only has no figures: the reports and their dates."""
     labels = [f"{c.group}·{c.label}" if c.group else c.label for c in view.columns]
     header = ["row", "unit_id", "unit_name", "parent_id", "format", "published_date", "units_reported", "units",
               *labels, "incomplete"]
@@ -110,7 +111,7 @@ def index_twins(site):
                 yield trend_path(unit.id), trend_csv(series)
     for y in all_years(site):
         view = year_view(site, y)
-        if view.columns:
+        if view.rows:
             yield year_path(y), year_csv(view)
         for parent in rollup_parents(site):
             if has_rollup(site, parent.id, y):
