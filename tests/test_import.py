@@ -733,3 +733,19 @@ def test_a_label_in_a_message_reads_without_the_layouts_spaces(tmp_path, capsys)
     shutil.copy(ROOT / "data/units.yml", root / "data/units.yml")
     code, out = run(capsys, "import", str(src), "--root", str(root))
     assert code == 1 and "表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行" in out and "\u00a0" not in out, out
+
+
+def test_a_spreadsheet_alone_gives_the_tables_and_says_the_text_is_missing(site_dir, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["附表：2016年政府信息公开情况统计表"], ["统计指标", "单位", "统计数"], ["收到申请数", "件", 3]):
+        ws.append(row)
+    wb.save(tmp_path / "t.xlsx")
+    code, out = run(capsys, "import", str(tmp_path / "t.xlsx"), "--unit", "xinhe", "--year", "2016", "--root", str(site_dir))
+    assert code == 0, out
+    assert "电子表格只有统计表，没有报告正文" in out and "--tables" in out
+    data = yaml.safe_load((site_dir / "data/xinhe/2016.yml").read_text(encoding="utf-8"))
+    assert data["tables"][0]["title"] == "附表：2016年政府信息公开情况统计表" and data["tables"][0]["rows"] == [["收到申请数", "件", 3]]
+    assert "附表" not in (site_dir / "content/xinhe/2016.md").read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from .legacy_metrics import propose_metrics
 from .recognize import ImportError_, Note, classify, recognize, to_tables
 
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
-TABLE_SUFFIXES = SUFFIXES + (".xlsx", ".xls", ".et")  # --tables: an attachment may be a spreadsheet
+SPREADSHEETS = ("xlsx", "xls", "et")  # --tables: an attachment may be a spreadsheet
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 KINDS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"), ("县", "县"), ("区", "区"), ("市", "市"))
 
@@ -233,7 +233,12 @@ def iter_plans(path: Path, root: Path, unit_id: str | None = None, year: int | N
     :func:`with_tables`; the source must then hold one report)."""
     display = display or str(path)
     try:
-        parts = split_reports(read_document(path, display))
+        doc = read_document(path, display)
+        if doc.kind in SPREADSHEETS:  # tables only: their lines are titles, not the report's text
+            doc.blocks = [Para(b.text, b.heading_level, aside=True) if isinstance(b, Para) else b for b in doc.blocks]
+            doc.notes.append("电子表格只有统计表，没有报告正文：正文各部分留空，请照原报告填写；"
+                             "或用 nianbao import 报告正文的文件 --tables 此表格，一并导入")
+        parts = split_reports(doc)
         if tables is not None and len(parts) == 1:
             tdoc = read_document(tables, tables.name)
             if not tdoc.tables:
