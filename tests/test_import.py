@@ -4,6 +4,7 @@ write nothing, and a round-trip property."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 import shutil
 
 from pathlib import Path
@@ -749,3 +750,58 @@ def test_a_spreadsheet_alone_gives_the_tables_and_says_the_text_is_missing(site_
     data = yaml.safe_load((site_dir / "data/xinhe/2016.yml").read_text(encoding="utf-8"))
     assert data["tables"][0]["title"] == "附表：2016年政府信息公开情况统计表" and data["tables"][0]["rows"] == [["收到申请数", "件", 3]]
     assert "附表" not in (site_dir / "content/xinhe/2016.md").read_text(encoding="utf-8")
+
+
+@st.composite
+def merged_grids(draw):
+    """A table of 2–6 rows × 2–6 columns with some merged blocks (not overlapping), a header in
+    every column of the first row (a column with no text at all is not part of the table) and each
+    row's first column filled (an empty row ends the table)."""
+    nrows, ncols = draw(st.integers(2, 6)), draw(st.integers(2, 6))
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    for r in range(nrows):
+        for c in range(ncols):
+            if (r, c) in taken:
+                continue
+            h = draw(st.integers(1, min(2, nrows - r))) if c else 1
+            w = draw(st.integers(1, min(3, ncols - c))) if r else 1
+            if any((rr, cc) in taken for rr in range(r, r + h) for cc in range(c, c + w)):
+                h = w = 1
+            taken |= {(rr, cc) for rr in range(r, r + h) for cc in range(c, c + w)}
+            text = draw(st.one_of(st.just(""), st.from_regex(r"[一二三四甲乙]{1,4}|[0-9]{1,3}|[0-9]{1,2}\.[0-9]{1,2}", fullmatch=True)))
+            if c == 0 or r == 0:  # a header over every column, a label on every row
+                text = text or "项"
+            cells.append((r, c, h, w, text))
+    return nrows, ncols, cells
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(merged_grids())
+def test_a_spreadsheet_table_reads_as_written(tmp_path_factory, grid):
+    """Whatever the merged cells, the table read from the sheet is the table written: each cell in
+    its place with its spans and its text (numbers as written)."""
+    from openpyxl import Workbook
+
+    from nianbao.importers.xlsx import read_xlsx
+
+    nrows, ncols, cells = grid
+    wb = Workbook()
+    ws = wb.active
+    for r, c, h, w, text in cells:
+        value = int(text) if re.fullmatch(r"\d+", text) else float(text) if re.fullmatch(r"\d+\.\d+", text) else (text or None)
+        ws.cell(r + 3, c + 2, value)  # not at A1: the table is wherever the sheet has it
+        if h > 1 or w > 1:
+            ws.merge_cells(start_row=r + 3, start_column=c + 2, end_row=r + 2 + h, end_column=c + 1 + w)
+    path = tmp_path_factory.mktemp("x") / "t.xlsx"
+    wb.save(path)
+    [table] = read_xlsx(path, "t.xlsx").tables
+
+    def norm(t: str) -> str:  # the number the test wrote, as the sheet holds it
+        if not re.fullmatch(r"\d+(\.\d+)?", t):
+            return t
+        d = Decimal(t)
+        return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
+    want = sorted((r, c, h, w, norm(t)) for r, c, h, w, t in cells)
+    got = sorted((g.row, g.col, g.rowspan, g.colspan, g.text) for g in table.cells)
+    assert got == want
