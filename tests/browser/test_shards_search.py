@@ -56,4 +56,4 @@ def test_national_pages_pass_the_quality_gates(page_of, national, path):
         assert any("/basic/assets/stylesheets/main." in u for u in pg.requests)
         assert violations(pg, WCAG) == [] and violations(pg, TABLE_RULES) == [], (path, ctx)
         assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, ctx)
-    screenshot(pg, "national-" + (path.strip("/").split("?")[0].replace("/", "-") or "home") + "-phone")
+    screenshot(pg, "national-" + (path.split("?")[0].strip("/").replace("/", "-") or "home") + "-phone")
