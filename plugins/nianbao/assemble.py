@@ -294,7 +294,8 @@ def _write_site(out: Path, shards: list[tuple[str, Path]], nat: National, title:
         breakdown = []
         for s in info:
             count, values = nat.breakdown(s.name, y)
-            breakdown.append({"shard": s, "reports": count, "figures": values})
+            has_page = (out / s.name / "years" / str(y) / "index.html").exists()  # a shard without reports that year has none
+            breakdown.append({"shard": s, "reports": count, "figures": values, "year_page": has_page})
         tables = [render_table(ro.format.table(t), ro.tables[t], f"n{t.lower()}", f"{ro.format.table(t).title}（全国汇总）")
                   for t in ("T2", "T3", "T4")]
         body = render("assembled_rollup.html", ro=ro, year=y, tables=tables, sections=[s for s in ro.format.sections if s.kind == "table"],
