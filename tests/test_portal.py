@@ -619,3 +619,11 @@ def test_outcomes_chart_states_every_outcome_and_never_draws_a_blank_as_zero(sit
     assert "部分公开空白、" in desc and texts[2:4] == ["部分公开", "空白"] and bars == 5  # not drawn as 0
     zero = {k: {c: replace(v, value=0) if v.kind is CellKind.NUMBER else v for c, v in cols.items()} for k, cols in t3.items()}
     assert _outcomes_chart(replace(report, tables={**report.tables, "T3": Table("T3", zero)})) is None
+
+
+def test_every_local_link_of_the_portal_and_the_basic_site_resolves(repo_built, basic_built):
+    from .test_indexes import broken_links
+
+    for site in (repo_built, basic_built):
+        n, missing = broken_links(site)
+        assert n > 10 and missing == [], site
