@@ -627,3 +627,20 @@ def test_every_local_link_of_the_portal_and_the_basic_site_resolves(repo_built, 
     for site in (repo_built, basic_built):
         n, missing = broken_links(site)
         assert n > 10 and missing == [], site
+
+
+def test_a_portal_with_units_but_no_report_yet_builds(tmp_path):
+    """A county starting out: the registry written, no report yet. Every page is made and says so."""
+    work = tmp_path / "site"
+    shutil.copytree(SITES / "basic", work)
+    for d in ("data", "content"):
+        for sub in (work / d).iterdir():
+            if sub.is_dir():
+                shutil.rmtree(sub)
+    out = tmp_path / "out"
+    p = mkdocs_build(work, out)
+    assert p.returncode == 0, p.stderr
+    for page in ("status", "years"):
+        text = lxml_html.fromstring((out / page / "index.html").read_bytes()).find_class("md-content")[0].text_content()
+        assert "还没有任何单位的年报" in text, page
+    assert (out / "data/nianbao-status.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == []
