@@ -428,3 +428,40 @@ def test_every_local_link_and_resource_of_every_page_resolves(sample_built):
     """No page links to or loads a file the site does not have (downloads, index pages, assets)."""
     n, missing = broken_links(sample_built)
     assert n > 40 and missing == []
+
+
+def test_a_region_wide_report_is_not_summed_again_with_the_units_it_covers(tmp_path):
+    """Spec §1: a 本级政府 report may compile its region (scope: region_aggregate). Summed with the
+    reports of the units below, their figures would count twice: it is listed, not summed."""
+    from nianbao.indexes import AGGREGATE_REASON, rollup, year_view
+
+    work = tmp_path / "deep"
+    shutil.copytree(SAMPLE, work)
+    units = (work / "data/units.yml").read_text(encoding="utf-8")
+    units = units.replace("  shili:\n    name: 示例县\n    full_name: 示例县人民政府\n    kind: 县\n    parent: ~",
+                          "  shishi:\n    name: 示例市\n    full_name: 示例市人民政府\n    kind: 市\n    parent: ~\n"
+                          "  shili:\n    name: 示例县\n    full_name: 示例县人民政府\n    kind: 县\n    parent: shishi")
+    (work / "data/units.yml").write_text(units, encoding="utf-8")
+    county = work / "data/shili/2023.yml"
+    county.write_text(county.read_text(encoding="utf-8").replace('format: "2021"', 'format: "2021"\nscope: region_aggregate', 1),
+                      encoding="utf-8")
+    site = check_site(work)[0].site
+    assert site.reports[("shili", 2023)].meta.scope == "region_aggregate"
+    ro = rollup(site, "shishi", 2023)
+    assert ("shili", AGGREGATE_REASON) in [(u.id, why) for u, why in ro.excluded]
+    below = [u for u in UNITS[1:] if raw(u, 2023)]
+    assert [u.id for u in ro.included] == below
+    for key in raw(below[0], 2023)["T3"]:
+        got = ro.tables["T3"].rows[key]["total"].value
+        assert fmt(Decimal(got)) == fmt(total_of([raw(u, 2023)["T3"][key][6] for u in below])), key
+    # the year's city total is the county's units' total, not that plus the county's compilation
+    view = year_view(site, 2023)
+    totals = {t.parent.id: t for t in view.totals}
+    assert totals["shishi"].values == totals["shili"].values and totals["shishi"].reported == len(below)
+    out = tmp_path / "out"
+    assert mkdocs_build(work, out, strict=False).returncode == 0
+    page = lxml_html.fromstring((out / "years/2023/index.html").read_bytes())
+    assert "（本地区汇总，不计入合计）" in text(page.get_element_by_id("nb-year"))
+    assert "本地区汇总报告" in lxml_html.fromstring((out / "rollup/shishi/2023/index.html").read_bytes()).text_content()
+    data = read_csv(out / "data/years/2023.csv")
+    assert next(r for r in data if r["unit_id"] == "shili")["scope"] == "region_aggregate"

@@ -222,7 +222,8 @@ def year_view(site: Site, year: int) -> YearView:
     totals = []
     for parent in rollup_parents(site):
         below = descendants(site, parent.id)
-        mine = [by_unit[u.id] for u in below if u.id in by_unit]
+        # a region-wide report already holds the units below it: not summed again (see AGGREGATE_REASON)
+        mine = [by_unit[u.id] for u in below if u.id in by_unit and by_unit[u.id].report.meta.scope != REGION_AGGREGATE]
         if any(row.report.format.tables for row in mine):  # has_rollup, from the rows at hand
             values = [_sum_values([row.values[i] for row in mine]) for i in range(len(columns))]
             totals.append(ParentTotal(parent, len(mine), len(below), values))
@@ -268,10 +269,18 @@ def has_rollup(site: Site, parent_id: str, year: int) -> bool:
 LEGACY_REASON = "2018 年度及以前的年报没有统一格式，统计表不能加总"
 
 
+REGION_AGGREGATE = "region_aggregate"
+# a report for the whole region (spec §1: the 本级政府 report that compiles its departments and lower
+# governments) already holds the figures of the units below: summed with theirs, they would count twice
+AGGREGATE_REASON = "本地区汇总报告，已含所属单位的数字，不重复计入"
+
+
 def why_not_summed(report: Report, fmt: FormatDef) -> str | None:
     """Why ``report`` cannot be summed into a roll-up in ``fmt``, or None when it can."""
     if not report.format.tables:
         return LEGACY_REASON
+    if report.meta.scope == REGION_AGGREGATE:
+        return AGGREGATE_REASON
     if report.format.id != fmt.id:
         return f"使用 {report.format.id} 年格式，统计项与 {fmt.id} 年格式不同"
     if any(report.table(t) is None for t in ("T2", "T3", "T4")):

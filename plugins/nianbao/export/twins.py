@@ -47,10 +47,10 @@ def _number(v: Value):
 
 def year_csv(view: YearView) -> bytes:
     """A row per unit with a report (in registry order), then a row per parent's total, as on the
-    page. ``incomplete``: the figures that include blank or not-applicable cells (counted as 0). A
+    page (a region-wide report, scope region_aggregate, is not in the totals). ``incomplete``: the figures that include blank or not-applicable cells (counted as 0). A
     year of reports from before 2019 only has no figures: the reports and their dates."""
     labels = [f"{c.group}·{c.label}" if c.group else c.label for c in view.columns]
-    header = ["row", "unit_id", "unit_name", "parent_id", "format", "published_date", "units_reported", "units",
+    header = ["row", "unit_id", "unit_name", "parent_id", "format", "scope", "published_date", "units_reported", "units",
               *labels, "incomplete"]
 
     def incomplete(values: list[Value]) -> str:
@@ -60,9 +60,10 @@ def year_csv(view: YearView) -> bytes:
     for r in view.rows:
         d = r.report.meta.published_date if r.report else None
         rows.append(["report", r.unit.id, r.unit.name, r.unit.parent, r.report.format.id if r.report else None,
+                     r.report.meta.scope if r.report else None,
                      d.isoformat() if d else None, None, None, *(_number(v) for v in r.values), incomplete(r.values)])
     for t in view.totals:
-        rows.append(["total", t.parent.id, f"{t.parent.name}所属单位合计", t.parent.parent, None, None, t.reported, t.units,
+        rows.append(["total", t.parent.id, f"{t.parent.name}所属单位合计", t.parent.parent, None, None, None, t.reported, t.units,
                      *(_number(v) for v in t.values), incomplete(t.values)])
     return _csv(rows, header)
 
