@@ -463,5 +463,8 @@ def test_a_region_wide_report_is_not_summed_again_with_the_units_it_covers(tmp_p
     page = lxml_html.fromstring((out / "years/2023/index.html").read_bytes())
     assert "（本地区汇总，不计入合计）" in text(page.get_element_by_id("nb-year"))
     assert "本地区汇总报告" in lxml_html.fromstring((out / "rollup/shishi/2023/index.html").read_bytes()).text_content()
+    glance = text(lxml_html.fromstring((out / "index.html").read_bytes()).find_class("nb-glance")[0])
+    received = sum(expected_figures(raw(u, 2023))["本年新收"] for u in below)
+    assert f"{received}件本年新收" in glance  # the home page's count: the county's compilation not added again
     data = read_csv(out / "data/years/2023.csv")
     assert next(r for r in data if r["unit_id"] == "shili")["scope"] == "region_aggregate"

@@ -111,13 +111,16 @@ def test_national_rollup_read_a_shard_at_a_time_equals_the_rollup_of_every_repor
     ones of the whole model: every report of every shard in one Site, rolled up by indexes.rollup.
     One report of the second shard lacks a table, so one is left out of its year's roll-up."""
     from nianbao.assemble import ROOT_ID, gather
-    from nianbao.indexes import rollup
+    from nianbao.indexes import AGGREGATE_REASON, column_value, rollup
     from nianbao.model import Site, Unit
 
     sample = tmp_path / "sample"
     shutil.copytree(shard_dirs[1][1] / "data", sample / "data")
     docs = json.loads((sample / "data/nianbao-all.json").read_text(encoding="utf-8"), parse_float=Decimal)
     docs[3]["review_litigation"] = None
+    # and one a region-wide report (spec §1): listed, not summed again on top of its units'
+    k = next(i for i, d in enumerate(docs) if d["format"] != "legacy" and d["year"] != docs[3]["year"])
+    docs[k]["meta"]["scope"] = "region_aggregate"
     (sample / "data/nianbao-all.json").write_text(dumps(docs) + "\n", encoding="utf-8")
     shard_dirs = [shard_dirs[0], ("sample", sample)]
     nat = gather(shard_dirs, "全国")
@@ -141,7 +144,13 @@ def test_national_rollup_read_a_shard_at_a_time_equals_the_rollup_of_every_repor
 
     for y in years:
         assert plain(nat.rollup(y)) == plain(rollup(whole, ROOT_ID, y)), y
-    assert [why for y in years for _u, why in nat.rollup(y).excluded] == [LEGACY_REASON, "统计表不全"]  # 西山镇 2018
+    assert sorted(why for y in years for _u, why in nat.rollup(y).excluded) == sorted([LEGACY_REASON, "统计表不全", AGGREGATE_REASON])
+    # the shard's main figures for that year leave the region-wide report out too
+    aggregate = report_from_canonical(docs[k], unit="sample--" + docs[k]["unit"])
+    others = [r for (u, y), r in whole.reports.items() if u.startswith("sample--") and y == aggregate.year and r is not whole.reports[(aggregate.unit, y)]]
+    count, figures = nat.breakdown("sample", aggregate.year)
+    assert count == len(others) + 1
+    assert figures[0] == sum(column_value(r, nat.columns[0]).value or 0 for r in others)
     assert any(nat.rollup(y).missing for y in years)
     assert nat.reports == {"basic": sum(1 for u, _y in whole.reports if u.startswith("basic--")),
                            "sample": sum(1 for u, _y in whole.reports if u.startswith("sample--"))}

@@ -20,7 +20,7 @@ from pathlib import Path
 from .canonical import report_from_canonical
 from .export.checks import FILES as CHECK_FILES
 from .export.checks import STATUS_FILE
-from .indexes import LEGACY_REASON, Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
+from .indexes import LEGACY_REASON, REGION_AGGREGATE, Rollup, RollupSums, comparable_columns, column_value, descendants, make_rollup, rollup_format, why_not_summed
 from .model import Contact, Site, Unit
 from .render import render, render_table
 from .searchindex import PARTS_FILE
@@ -151,6 +151,8 @@ def gather(shards: list[tuple[str, Path]], title: str) -> National:
                 nat.sums.setdefault(r.year, RollupSums(fmt)).add(r)
             fig = nat.figures.setdefault((name, r.year), [0, [None] * len(cols)])
             fig[0] += 1
+            if r.meta.scope == REGION_AGGREGATE:
+                continue  # its units' own reports are in the shard's figures (indexes.AGGREGATE_REASON)
             for i, c in enumerate(cols):
                 v = column_value(r, c).value
                 if v is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .charts import GROUP_COLOURS, applications_chart, outcomes_chart
 from .figures import compare_figures, key_figures
-from .indexes import all_years, column_value, comparable_columns, has_rollup, legacy_series, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
+from .indexes import REGION_AGGREGATE, all_years, column_value, comparable_columns, has_rollup, legacy_series, report_status, rollup, rollup_parents, status_matrix, unit_series, year_view
 from .issues import ERROR, INFO, WARNING, Issue, sort_issues
 from .formats import LEGACY_ID, T3_COLLAPSED, T3_COLLAPSED_LABEL
 from .loader import split_front_matter
@@ -480,7 +480,9 @@ def home_markdown(
         view = year_view(site, latest)
         keys = [c.key for c in view.columns]
         # none when the year's reports are all for 2018 or before (their tables have no such figure)
-        received = [r.values[keys.index("new_received")] for r in view.rows] if "new_received" in keys else []
+        # a region-wide report holds the figures of units below it: not counted again (indexes.AGGREGATE_REASON)
+        received = [r.values[keys.index("new_received")] for r in view.rows
+                    if r.report.meta.scope != REGION_AGGREGATE] if "new_received" in keys else []
         glance = {
             "year": latest,
             "reported": len(view.rows),
