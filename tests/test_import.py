@@ -805,3 +805,14 @@ def test_a_spreadsheet_table_reads_as_written(tmp_path_factory, grid):
     want = sorted((r, c, h, w, norm(t)) for r, c, h, w, t in cells)
     got = sorted((g.row, g.col, g.rowspan, g.colspan, g.text) for g in table.cells)
     assert got == want
+
+
+def test_a_title_naming_a_region_suggests_a_region_wide_report(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2021", seed=5)
+    src = corpus.write(report, "2021", "html", tmp_path / "r.html", "示例县2024年政府信息公开工作年度报告")
+    code, out = run(capsys, "import", str(src), "--unit", "shixian", "--root", str(site_dir), "--dry-run")
+    assert code == 0, out
+    assert "可能是本地区汇总的年报" in out and "scope: region_aggregate" in out
+    src = corpus.write(report, "2021", "html", tmp_path / "o.html", TITLE)  # an organ: 新河镇人民政府
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir), "--dry-run")
+    assert code == 0 and "本地区汇总" not in out

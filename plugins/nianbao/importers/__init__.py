@@ -26,6 +26,7 @@ from .recognize import ImportError_, Note, classify, recognize, to_tables
 SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
 SPREADSHEETS = ("xlsx", "xls", "et")  # --tables: an attachment may be a spreadsheet
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
+REGION_NAME = re.compile(r"(省|市|县|区|自治州|自治县|旗|盟)$")  # a title naming a region, not an organ
 KINDS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"), ("县", "县"), ("区", "区"), ("市", "市"))
 
 
@@ -339,6 +340,10 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
                 plan.guesses.append(f"单位 {unit.id}（{unit.full_name}，由标题推断）")
         plan.unit, plan.unit_id = unit, unit.id
         meta = _meta(doc, text, title, plan)
+        if text.unit_name and REGION_NAME.search(text.unit_name):
+            # spec §1: "上海市政府信息公开工作年度报告" (the city) beside "上海市人民政府办公厅…" (the organ)
+            plan.notes.append(Note("范围", f"标题以地区名“{text.unit_name}”而不是机关名（××人民政府、××局）开头，可能是本地区汇总的年报"
+                                   "（含所属部门和下级政府的数字）：如是，请在数据文件中加一行 scope: region_aggregate，汇总时就不会重复计入"))
         if legacy:
             plan.format = LEGACY_ID
             header = (f"由 nianbao import 从 {display} 导入；2018 年度及以前没有统一格式，统计表照原表写在 tables: 中"
