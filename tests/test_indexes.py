@@ -468,3 +468,6 @@ def test_a_region_wide_report_is_not_summed_again_with_the_units_it_covers(tmp_p
     assert f"{received}件本年新收" in glance  # the home page's count: the county's compilation not added again
     data = read_csv(out / "data/years/2023.csv")
     assert next(r for r in data if r["unit_id"] == "shili")["scope"] == "region_aggregate"
+    meta = lxml_html.fromstring((out / "shili/2023/index.html").read_bytes()).find_class("nb-meta")[0]
+    assert "报告范围本地区汇总" in text(meta)  # the report page says what it covers
+    assert "报告范围" not in text(lxml_html.fromstring((out / "xishan/2023/index.html").read_bytes()).find_class("nb-meta")[0])
