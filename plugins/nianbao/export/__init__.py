@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..canonical import dumps, legacy_value, report_to_canonical
 from ..formats import FORMAT_IDS, LEGACY_ID, LEGACY_METRICS, T3_COLLAPSED, T3_COLLAPSED_LABEL, TableDef, get_format
-from ..model import CellKind, Report, Site
+from ..model import CellKind, Report, Site, Table
 from .schemas import canonical_schema, datafile_schema
 
 BOM = "\ufeff"
@@ -66,9 +66,9 @@ def _csv_text(rows) -> str:
 # ------------------------------------------------------------------------------------ per report
 
 
-def table_csv(tdef: TableDef, report: Report) -> bytes:
-    """One table in its official layout, as printed (merged labels repeated on every row)."""
-    t = report.table(tdef.id)
+def table_csv(tdef: TableDef, t: Table | None) -> bytes:
+    """One table (a report's or a roll-up's) in its official layout, as printed (merged labels
+    repeated on every row); None: the report has no such table, every cell empty."""
     cell = lambda row, col: (t.rows.get(row, {}).get(col) if t else None)  # noqa: E731
 
     def shown(c) -> str:
@@ -117,7 +117,7 @@ def report_files(site: Site, report: Report, canonical_text: str | None = None) 
         out.append(ExportFile(f"{base}-L{i}.csv", _csv(rows), f"{t.title or f'原表 {i}'}（CSV，照原表）"))
     for tid in TABLE_IDS if report.format.tables else ():
         tdef = report.format.table(tid)
-        out.append(ExportFile(f"{base}-{tid}.csv", table_csv(tdef, report), f"{tdef.title}（CSV，官方表格版式）"))
+        out.append(ExportFile(f"{base}-{tid}.csv", table_csv(tdef, report.table(tid)), f"{tdef.title}（CSV，官方表格版式）"))
     return out
 
 

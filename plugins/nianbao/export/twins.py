@@ -7,7 +7,7 @@ summed). The figures are the page's own: the twins are made from the view the pa
 from __future__ import annotations
 
 from ..canonical import dumps, tables_to_canonical
-from ..indexes import Rollup, Series, Value, YearView
+from ..indexes import Rollup, Series, Value, YearView, all_years, has_rollup, rollup, rollup_parents, unit_series, year_view
 from . import _csv, table_csv
 
 
@@ -29,20 +29,16 @@ def trend_csv(series: Series) -> bytes:
     rows = []
     for col, values in series.comparable:
         for year, v in zip(series.years, values):
-            rows.append([series.unit.id, year, None, col.table, col.key, col.label, _number(v), _incomplete(v)])
+            rows.append([series.unit.id, year, None, col.table, col.key, col.label, v.value, _incomplete(v)])
     for fid, (years, figures) in series.t2.items():
         for col, values in figures:
             for year, v in zip(years, values):
-                rows.append([series.unit.id, year, fid, col.table, col.key, col.label, _number(v), _incomplete(v)])
+                rows.append([series.unit.id, year, fid, col.table, col.key, col.label, v.value, _incomplete(v)])
     return _csv(rows, ["unit_id", "year", "format", "table", "figure", "label", "value", "incomplete"])
 
 
 def _incomplete(v: Value) -> str | None:
     return None if v.value is None else ("true" if not v.complete else "false")
-
-
-def _number(v: Value):
-    return None if v.value is None else v.value
 
 
 def year_csv(view: YearView) -> bytes:
@@ -61,21 +57,11 @@ def year_csv(view: YearView) -> bytes:
         d = r.report.meta.published_date if r.report else None
         rows.append(["report", r.unit.id, r.unit.name, r.unit.parent, r.report.format.id if r.report else None,
                      r.report.meta.scope if r.report else None,
-                     d.isoformat() if d else None, None, None, *(_number(v) for v in r.values), incomplete(r.values)])
+                     d.isoformat() if d else None, None, None, *(v.value for v in r.values), incomplete(r.values)])
     for t in view.totals:
         rows.append(["total", t.parent.id, f"{t.parent.name}所属单位合计", t.parent.parent, None, None, None, t.reported, t.units,
-                     *(_number(v) for v in t.values), incomplete(t.values)])
+                     *(v.value for v in t.values), incomplete(t.values)])
     return _csv(rows, header)
-
-
-class _Tables:
-    """A roll-up seen as a report by :func:`export.table_csv`."""
-
-    def __init__(self, ro: Rollup):
-        self.tables = ro.tables
-
-    def table(self, tid: str):
-        return self.tables.get(tid)
 
 
 def rollup_files(ro: Rollup) -> list[tuple[str, bytes]]:
@@ -94,17 +80,14 @@ def rollup_files(ro: Rollup) -> list[tuple[str, bytes]]:
         **tables_to_canonical(ro.format, ro.tables),
     }
     out = [(f"{base}.json", (dumps(doc) + "\n").encode("utf-8"))]
-    view = _Tables(ro)
     for tid in ("T2", "T3", "T4"):
-        out.append((f"{base}-{tid}.csv", table_csv(ro.format.table(tid), view)))
+        out.append((f"{base}-{tid}.csv", table_csv(ro.format.table(tid), ro.tables.get(tid))))
     return out
 
 
 def index_twins(site):
     """Every index page's data files, as the pages write them (for ``nianbao export``, which makes
     no pages): (path under data/, bytes), in a fixed order."""
-    from ..indexes import all_years, has_rollup, rollup, rollup_parents, unit_series, year_view
-
     for unit in site.units.values():
         if site.years_of(unit.id):
             series = unit_series(site, unit.id)
