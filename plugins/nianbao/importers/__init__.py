@@ -235,8 +235,7 @@ def iter_plans(path: Path, root: Path, unit_id: str | None = None, year: int | N
     display = display or str(path)
     try:
         doc = read_document(path, display)
-        if doc.kind in SPREADSHEETS:  # tables only: their lines are titles, not the report's text
-            doc.blocks = [Para(b.text, b.heading_level, aside=True) if isinstance(b, Para) else b for b in doc.blocks]
+        if doc.kind in SPREADSHEETS:  # tables only (their lines are titles, read as such)
             doc.notes.append("电子表格只有统计表，没有报告正文：正文各部分留空，请照原报告填写；"
                              "或用 nianbao import 报告正文的文件 --tables 此表格，一并导入")
         parts = split_reports(doc)

@@ -3,7 +3,8 @@ most often for reports of 2018 and before (spec §6: "expect legacy tables to co
 attachments"), sometimes the three tables of a later report.
 
 Each worksheet, in order, is cut at its empty rows into regions. A region that is a single cell (or
-one cell across the sheet's merged width) is a paragraph (a table's title, "附表：……统计表"); any
+one cell across the sheet's merged width) is a line beside the tables (a table's title, "附表：……统计表",
+not the report's text); any
 other region is a table, with the sheet's merged cells as its spans, so it reads as a Word or HTML
 table does. Numbers are written as the sheet shows them without formatting (1.0 → 1, 0.05 → 0.05);
 a formula cell gives the value Excel last calculated and saved, and is said so in the notes (one
@@ -78,9 +79,6 @@ def read_xlsx(path: Path, display: str) -> Document:
         for (r, c) in cells:
             h, _w = spans.get((r, c), (1, 1))
             used |= set(range(r, r + h))
-        for (r, c), (h, _w) in spans.items():
-            if (r, c) in cells:
-                used |= set(range(r, r + h))
         regions: list[list[int]] = []
         for r in sorted(used):
             if regions and r == regions[-1][-1] + 1:
@@ -90,8 +88,8 @@ def read_xlsx(path: Path, display: str) -> Document:
         for rows in regions:
             top, bottom = rows[0], rows[-1]
             origins = [(r, c) for (r, c) in cells if top <= r <= bottom]
-            if len(origins) == 1 and spans.get(origins[0], (1, 1))[0] <= bottom - top + 1 and len(rows) == 1:
-                doc.blocks.append(Para(cells[origins[0]]))
+            if len(origins) == 1 and len(rows) == 1:
+                doc.blocks.append(Para(cells[origins[0]], aside=True))  # a title: never the report's text
                 continue
             left = min(c for (_r, c) in origins)
             right = max(c + spans.get((r, c), (1, 1))[1] - 1 for (r, c) in origins)
