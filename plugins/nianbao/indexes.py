@@ -428,7 +428,8 @@ def status_matrix(site: Site, issues_by_report: dict[tuple[str, int], list[Issue
         cells = []
         for y in years:
             r = site.report(unit.id, y)
-            s = report_status(site, r, issues_by_report.get(r.key, [])) if r else Status("missing", "未发布")
+            s = (report_status(site, r, issues_by_report.get(r.key, [])) if r
+                 else Status("missing", "未发布", due=deadline(y, unit.kind, unit.is_department)[0]))
             counts[s.state] = counts.get(s.state, 0) + 1
             if s.changed:
                 counts["changed"] = counts.get("changed", 0) + 1

@@ -62,13 +62,19 @@ def check_site(root: Path | str, data_dir: str = "data", content_dir: str = "con
     return result, sort_issues(issues)
 
 
-def issues_by_report(issues: list[Issue], site: Site) -> dict[tuple[str, int], list[Issue]]:
-    """Each report's own findings (its data file and its narrative), for the 数据核验 block."""
+def report_files(site: Site) -> dict[str, tuple[str, int]]:
+    """Each report's files (its data file and its narrative) and the report they belong to."""
     files: dict[str, tuple[str, int]] = {}
     for key, r in site.reports.items():
         files[r.data_path] = key
         if r.narrative:
             files[r.narrative.path] = key
+    return files
+
+
+def issues_by_report(issues: list[Issue], site: Site) -> dict[tuple[str, int], list[Issue]]:
+    """Each report's own findings (its data file and its narrative), for the 数据核验 block."""
+    files = report_files(site)
     out: dict[tuple[str, int], list[Issue]] = {k: [] for k in site.reports}
     for i in issues:
         k = files.get(i.file or "")

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from ..indexes import status_matrix
 from ..issues import Issue, sort_issues
 from ..model import Site
-from ..rules.meta import deadline
+from ..validate import report_files
 from . import _csv
 
 STATUS_FILE = "nianbao-status.csv"
@@ -35,11 +35,10 @@ def status_csv(site: Site, issues_by_report: dict[tuple[str, int], list[Issue]])
     for unit, cells in m.rows:
         for year, s in zip(m.years, cells):
             missing = s.state == "missing"
-            due = s.due or deadline(year, unit.kind, unit.is_department)[0]
-            late = None if missing or not s.date else max((s.date - due).days, 0)
+            late = None if missing or not s.date else max((s.date - s.due).days, 0)
             rows.append([
                 unit.id, unit.name, unit.parent, year, s.state, s.label,
-                s.date.isoformat() if s.date else None, due.isoformat(), late,
+                s.date.isoformat() if s.date else None, s.due.isoformat(), late,
                 None if missing else s.errors, None if missing else s.warnings,
                 None if missing else ("true" if s.changed else "false"),
             ])
@@ -49,11 +48,7 @@ def status_csv(site: Site, issues_by_report: dict[tuple[str, int], list[Issue]])
 def checks_csv(site: Site, issues: list[Issue]) -> bytes:
     """Every finding, in the order ``nianbao validate`` gives them; a finding in a report's data file
     or narrative names its unit and year."""
-    files: dict[str, tuple[str, int]] = {}
-    for key, r in site.reports.items():
-        files[r.data_path] = key
-        if r.narrative:
-            files[r.narrative.path] = key
+    files = report_files(site)
     # a finding in the unit registry belongs to the entry it is in: the last one starting at or above it
     entries = sorted((u.location.file, u.location.line, u.id) for u in site.units.values() if u.location and u.location.line)
     rows = []
