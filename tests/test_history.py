@@ -100,6 +100,19 @@ def test_comments_and_layout_are_not_changes(repo):
     assert m7(repo) == []
 
 
+def test_keeping_the_originals_errors_later_is_not_a_change(repo):
+    """A portal that imported a report whose totals do not add up keeps them as published later
+    (as_published): the figures are the same, so the publication is unchanged."""
+    repo.set_row(DATA, "partial", "[1, 0, 0, 0, 0, 0, 2]")
+    commit(repo.root, "2025-01-15")
+    repo.edit(DATA, "unit: demo\n", "unit: demo\nas_published:\n  T3-3: 原件如此\n  T3-2: 原件如此\n")
+    commit(repo.root, "2025-04-01")
+    issues = repo.check()
+    assert not found(issues, "M-7") and {i.check for i in issues if i.kept} == {"T3-2", "T3-3"}
+    repo.set_row(DATA, "partial", "[1, 0, 0, 0, 0, 0, 3]")  # while a figure changed is one
+    assert found(repo.check(), "M-7")
+
+
 def test_a_blank_made_zero_is_a_change(repo):
     commit(repo.root, "2025-01-15")
     line = repo.set_row(DATA, "admin_license", "~")

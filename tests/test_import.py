@@ -157,6 +157,8 @@ def test_corpus_imports_to_the_known_figures(site_dir, tmp_path, capsys, kind, f
         assert n in out, (n, out)
     if variant == "bad_totals":
         assert "错误 T3-3" in out and "错误 T3-2" in out  # kept as published, and flagged
+        hint = out[out.index("as_published:"):]
+        assert "      T3-2: " in hint and "      T3-3: " in hint  # and how to keep them, if the original has them
 
 
 def test_2019_layout_in_a_2021_year_report(site_dir, tmp_path, capsys):
@@ -816,3 +818,22 @@ def test_a_title_naming_a_region_suggests_a_region_wide_report(site_dir, tmp_pat
     src = corpus.write(report, "2021", "html", tmp_path / "o.html", TITLE)  # an organ: 新河镇人民政府
     code, out = run(capsys, "import", str(src), "--root", str(site_dir), "--dry-run")
     assert code == 0 and "本地区汇总" not in out
+
+
+def test_the_suggested_as_published_block_keeps_the_originals_errors(site_dir, tmp_path, capsys):
+    """What the import says to write, once written, lets the report be published as it was."""
+    report = corpus.with_cells(corpus.base_report("2021", seed=11), VARIANTS["bad_totals"][0])
+    src = corpus.write(report, "2021", "txt", tmp_path / "report.txt", TITLE)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    block = out[out.index("    as_published:\n"):].splitlines(keepends=True)
+    block = "".join(ln[4:] for ln in block[: 1 + sum(1 for ln in block[1:] if ln.startswith("      "))])
+    data = site_dir / "data/xinhe/2024.yml"
+    text = data.read_text(encoding="utf-8")
+    if re.search(r"published_date: ~", text):
+        text = re.sub(r"published_date: ~", "published_date: 2025-01-20", text)
+    data.write_text(text + block, encoding="utf-8")
+    _result, issues = check_site(site_dir)
+    assert not [i for i in issues if i.severity.value == "error"], [i.format() for i in issues]
+    suggested = set(re.findall(r"^  (T[\w-]+):", block, flags=re.M))
+    assert {"T3-2", "T3-3"} <= suggested and {i.check for i in issues if i.kept} == suggested

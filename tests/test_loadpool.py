@@ -22,7 +22,7 @@ D24 = "data/demo/2024.yml"
 def varied(site, monkeypatch):
     """The sample county with every kind of cell and finding: blanks, marks, decimals, a mapping
     row, full-width digits, bad dates, a YAML error, a non-UTF-8 file, a stray file, an unknown
-    unit, acknowledged warnings, narratives present and missing; forked even though it is small."""
+    unit, acknowledged warnings, an error kept as published, narratives present and missing; forked even though it is small."""
     monkeypatch.setattr(loadpool, "MIN_FILES", 1)
     s = site("sample")
     for unit in ("beiling", "dongcheng", "nanhu", "shili", "xishan", "jiaoyu"):
@@ -35,6 +35,8 @@ def varied(site, monkeypatch):
     s.set_row(second, "admin_coercion", "７")
     s.edit(third, "published_date: ", "published_date: 2024-02-30  # ", regex=False)
     s.write(fourth.replace(".yml", "-draft.yml"), "unit: x\n")
+    s.set_row("data/dongcheng/2022.yml", "partial", "[1, 0, 0, 0, 0, 0, 0]")  # T3-2 and T3-3, the second kept as published
+    s.edit("data/dongcheng/2022.yml", "unit: dongcheng\n", "unit: dongcheng\nas_published:\n  T3-3: 原件如此\n")
     s.path("data/nanhu/2019.yml").write_bytes("unit: 示例\n".encode("gbk"))
     s.write("data/ghost/2024.yml", s.read(files[1]).replace(f"unit: {files[1].split('/')[1]}", "unit: ghost"))
     s.write("data/shili/2020.yml", "unit: shili\nyear: 2020\nformat: [\n")
@@ -70,6 +72,7 @@ def test_checks_made_while_reading_equal_the_checks_made_after(varied):
     assert set(parallel.checked) < set(parallel.site.reports)  # and the parent its own share
     assert parallel_issues == serial_issues
     assert any(i.check.startswith(("T", "M")) for i in serial_issues)  # rule findings, not only loading
+    assert any(i.kept for i in serial_issues)
 
 
 def test_a_helper_that_dies_is_replaced_by_the_parent(varied, monkeypatch):

@@ -644,3 +644,27 @@ def test_a_portal_with_units_but_no_report_yet_builds(tmp_path):
         text = lxml_html.fromstring((out / page / "index.html").read_bytes()).find_class("md-content")[0].text_content()
         assert "还没有任何单位的年报" in text, page
     assert (out / "data/nianbao-status.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == []
+
+
+def test_a_published_originals_errors_kept_as_published_build_and_are_shown(tmp_path):
+    """Spec §9.1.10: totals that do not add up in a published report are kept and flagged. The
+    strict build succeeds; the report page, the status page and the checks CSV say so."""
+    work = tmp_path / "kept"
+    shutil.copytree(SITES / "basic", work)
+    f = work / "data/demo/2024.yml"
+    data = f.read_text(encoding="utf-8").replace("[ 1, 0, 0, 0, 0, 0,  1]  # （二）部分公开", "[ 1, 0, 0, 0, 0, 0,  2]  # （二）部分公开")
+    reason = "已与2025-01-20发布的原件核对"
+    f.write_text(data.replace("unit: demo\n", f"unit: demo\nas_published:\n  T3-3: {reason}\n  T3-2: {reason}\n"), encoding="utf-8")
+    out = tmp_path / "site"
+    p = build(work, out)
+    assert p.returncode == 0, p.stderr
+    check = lxml_html.fromstring(page(out, "demo/2024")).get_element_by_id("nb-check-h").getparent()
+    assert "nb-check--warning" in check.get("class")
+    items = [text(li) for li in check.xpath("./ul/li")]
+    assert items and all(i.startswith("原件错误") and reason in i for i in items)
+    assert {"T3-2", "T3-3"} <= {re.search(r"（(T\d-\d)）$", i).group(1) for i in items}
+    assert "原件有2处数字不符合核验规则" in text(check.xpath("./p")[0])
+    status = lxml_html.fromstring((out / "status/index.html").read_text(encoding="utf-8"))
+    assert "原件有2处错误（照原件保留）" in text(status.get_element_by_id("nb-status"))
+    rows = [r for r in (out / "data/nianbao-checks.csv").read_text(encoding="utf-8-sig").splitlines() if "照原件保留" in r]
+    assert len(rows) == 2 and all(",info," in r for r in rows)

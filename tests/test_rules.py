@@ -320,3 +320,82 @@ def test_t3_8_reads_the_seed_report(repo_site):
     line = repo_site.edit("content/dazhangzhuang/2024.md", "共收到1件次", "共收到2件次")
     [hit] = found(repo_site.check(), "T3-8", WARNING)
     assert hit.location.line == line and "收到2件次" in hit.message and "总计为 1 件" in hit.message
+
+
+# spec §9.1.10: totals that do not add up in a published report are kept as published and flagged
+KEPT = "原件总计栏如此（已与 2025-01-20 发布的原件核对）"
+
+
+def _keep(s, rel: str, checks: str) -> int:
+    return s.edit(rel, "unit: demo\n", f"unit: demo\nas_published:\n{checks}") + 2
+
+
+@pytest.mark.parametrize("check,rel,how", [(c, r, h) for c, sev, r, h, _w in CASES if sev is ERROR and c[0] == "T"],
+                         ids=[c for c, sev, *_ in CASES if sev is ERROR and c[0] == "T"])
+def test_a_published_originals_table_error_can_be_kept(site, check, rel, how):
+    s = site()
+    if how[0] == "row":
+        s.set_row(rel, how[1], how[2])
+    else:
+        s.edit(rel, how[1], how[2])
+    s.edit(rel, "unit: demo\n", f"unit: demo\nas_published:\n  {check}: {KEPT}\n")
+    issues = s.check()
+    assert not found(issues, check, ERROR) and not found(issues, "L-ACK")
+    hits = found(issues, check, INFO)
+    assert hits and all(h.kept and h.message.endswith(f"（原件如此，照原件保留：{KEPT}）") for h in hits)
+
+
+def test_only_the_named_check_is_kept(site):
+    s = site()
+    s.set_row(D24, "partial", "[1, 0, 0, 0, 0, 0, 2]")  # T3-3, and T3-2 in the total column
+    _keep(s, D24, "  T3-3: 原件如此\n")
+    issues = s.check()
+    assert found(issues, "T3-2", ERROR) and not found(issues, "T3-3", ERROR)
+    assert all(i.kept for i in found(issues, "T3-3"))
+    s.edit(D24, "  T3-3: 原件如此\n", "  T3-3: 原件如此\n  T3-2: 原件如此\n")
+    assert serious(s.check()) == []  # the build goes on
+
+
+def test_a_report_without_a_publication_date_cannot_keep_errors(site):
+    s = site()
+    s.set_row(D24, "partial", "[1, 0, 0, 0, 0, 0, 2]")
+    s.edit(D24, "  published_date: 2025-01-20  # 发布日期\n", "")
+    line = _keep(s, D24, "  T3-3: 原件如此\n")
+    issues = s.check()
+    assert found(issues, "T3-3", ERROR)
+    [ack] = found(issues, "L-ACK", ERROR)
+    assert ack.location.line == line and "发布日期" in ack.message
+
+
+def test_only_table_checks_can_be_kept(site):
+    s = site()
+    s.edit(D24, "\nT4:\n", "\nT4_removed:\n")  # M-4: a table missing is not the original's arithmetic
+    line = _keep(s, D24, "  M-4: 原件没有表四\n")
+    issues = s.check()
+    assert found(issues, "M-4", ERROR)
+    [ack] = found(issues, "L-ACK", ERROR)
+    assert ack.location.line == line and "M-4" in ack.message and "T3-3" in ack.message
+
+
+def test_a_kept_error_that_is_no_longer_there_is_said(site):
+    s = site()
+    line = _keep(s, D24, "  T3-1: 原件如此\n")
+    [ack] = found(s.check(), "L-ACK", WARNING)
+    assert ack.location.line == line and "T3-1" in ack.message and "删除" in ack.message
+
+
+def test_a_kept_error_needs_its_reason(site):
+    s = site()
+    s.set_row(D24, "partial", "[1, 0, 0, 0, 0, 0, 2]")
+    line = _keep(s, D24, "  T3-3: ~\n")
+    issues = s.check()
+    assert found(issues, "T3-3", ERROR)
+    assert line in {i.location.line for i in found(issues, "L-MISSING", ERROR)}
+
+
+def test_acknowledging_an_error_points_to_as_published(site):
+    s = site()
+    s.set_row(D24, "partial", "[1, 0, 0, 0, 0, 0, 2]")
+    s.edit(D24, "unit: demo\n", "unit: demo\nacknowledged:\n  T3-3: 原件如此\n")
+    [ack] = found(s.check(), "L-ACK", WARNING)
+    assert "as_published" in ack.message

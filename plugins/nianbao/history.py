@@ -14,8 +14,8 @@ does not.
   change it describes come together, whatever the commit's date.
 - The current files (uncommitted edits included, once the publication date has passed: they are
   what the build publishes) are compared
-  with that version: the figures and the report information (not comments, not ``acknowledged``
-  or ``revisions`` themselves), and the narrative's text (not its line breaks or spaces).
+  with that version: the figures and the report information (not comments, not ``acknowledged``,
+  ``as_published`` or ``revisions`` themselves), and the narrative's text (not its line breaks or spaces).
 
 Only files with a commit after their reference, or with uncommitted edits, are compared; the whole
 history costs one ``git log``. Where there is no history (not a git repository, git not installed,

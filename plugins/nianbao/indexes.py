@@ -399,6 +399,7 @@ def report_status(site: Site, report: Report, issues: list[Issue]) -> Status:
     unit = site.units.get(report.unit)
     errors = sum(1 for i in issues if i.severity is ERROR)
     warnings = sum(1 for i in issues if i.severity is WARNING)
+    kept = sum(1 for i in issues if i.kept)  # errors of the published original, kept (as_published)
     changed = any(i.check == CHANGED_CHECK and i.location is not None for i in issues)
     due, _why = deadline(report.year, unit.kind if unit else None, bool(unit and unit.is_department))
     date = report.meta.published_date
@@ -406,8 +407,9 @@ def report_status(site: Site, report: Report, issues: list[Issue]) -> Status:
         return Status("errors", f"有 {errors} 个错误", date, due, errors, warnings, changed)
     if date and date > due:
         return Status("late", f"逾期发布（{date.isoformat()}，期限 {due.isoformat()}）", date, due, errors, warnings, changed)
-    if warnings:
-        return Status("warnings", f"有 {warnings} 个警告", date, due, errors, warnings, changed)
+    if warnings or kept:
+        label = "，".join(filter(None, [f"有 {warnings} 个警告" if warnings else "", f"原件有 {kept} 处错误（照原件保留）" if kept else ""]))
+        return Status("warnings", label, date, due, errors, warnings, changed)
     if date:
         return Status("published", f"{date.isoformat()} 发布", date, due, changed=changed)
     return Status("published", "已发布（未载明发布日期）", None, due, changed=changed)

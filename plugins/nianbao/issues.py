@@ -37,6 +37,9 @@ class Issue:
     severity: Severity
     message: str
     location: Location | None = None
+    # an error of the published original, kept as it was (a report's ``as_published``): shown on
+    # the report page with the errors, but it does not fail the build
+    kept: bool = False
 
     @property
     def file(self) -> str | None:
@@ -46,9 +49,14 @@ class Issue:
         """A warning the data file has acknowledged becomes information, with the reason shown."""
         return replace(self, severity=INFO, message=f"{self.message}（已确认：{reason}）")
 
+    def keep_as_published(self, reason: str) -> Issue:
+        """An error the data file says is the published original's (``as_published``): information
+        that still reads as the error it is, with the reason."""
+        return replace(self, severity=INFO, kept=True, message=f"{self.message}（原件如此，照原件保留：{reason}）")
+
     def as_dict(self) -> dict:
         loc = self.location
-        return {
+        d = {
             "file": loc.file if loc else None,
             "line": loc.line if loc and loc.line else None,
             "column": loc.column if loc and loc.column else None,
@@ -56,6 +64,9 @@ class Issue:
             "check": self.check,
             "message": self.message,
         }
+        if self.kept:
+            d["as_published"] = True
+        return d
 
     def sort_key(self):
         loc = self.location or Location("", 0, 0)

@@ -24,7 +24,8 @@ REGISTRY_FILE = "units.yml"
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 
-REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "tables", "metrics", "acknowledged", "revisions")
+REPORT_KEYS = ("unit", "year", "format", "scope", "meta", "T2", "T3", "T4", "tables", "metrics", "acknowledged", "as_published",
+               "revisions")
 META_KEYS = ("title", "publisher", "index_no", "doc_no", "written_date", "published_date", "period", "category", "validity")
 META_LABELS = {
     "title": "标题",
@@ -114,6 +115,20 @@ def _acknowledged(node, path, issues) -> dict[str, str]:
             issues.append(Issue("L-MISSING", ERROR, f"已确认的警告 {key} 须写明理由", loc(path, v)))
             continue
         out[key] = reason
+    return out
+
+
+def _as_published(node, path, issues) -> dict[str, tuple[str, Location | None]]:
+    """``as_published``: check id -> why the published original's error is kept (validate decides
+    which checks may be kept, and for which reports)."""
+    entries = mapping(node, path, "as_published（照原件保留的错误）", issues) or {}
+    out = {}
+    for key, (k, v) in entries.items():
+        reason = _text(v, path, f"照原件保留的错误 {key} 的说明", issues)
+        if not reason:
+            issues.append(Issue("L-MISSING", ERROR, f"照原件保留的错误 {key} 须写明理由（如“2021-01-28 发布的原件总计列空白”）", loc(path, v)))
+            continue
+        out[key] = (reason, loc(path, k))
     return out
 
 
@@ -538,6 +553,7 @@ def load_report(fs_path: Path, path: str, unit_id: str, year: int, data: bytes |
         location=where,
         meta_locations=meta_locs,
         acknowledged=_acknowledged(top["acknowledged"][1], path, issues) if "acknowledged" in top else {},
+        as_published=_as_published(top["as_published"][1], path, issues) if "as_published" in top else {},
         legacy_tables=legacy,
         legacy_metrics=metrics,
     )

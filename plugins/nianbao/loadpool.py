@@ -169,12 +169,12 @@ def _uncell(v, path: str) -> Cell:
 
 
 def _issues(issues: list[Issue]):
-    return [(i.check, i.severity.value, i.message, None if i.location is None else (i.location.line, i.location.column, i.location.file))
-            for i in issues]
+    return [(i.check, i.severity.value, i.message, None if i.location is None else (i.location.line, i.location.column, i.location.file),
+             i.kept) for i in issues]
 
 
 def _unissues(v) -> list[Issue]:
-    return [Issue(c, _SEVERITIES[s], m, None if loc is None else Location(loc[2], loc[0], loc[1])) for c, s, m, loc in v]
+    return [Issue(c, _SEVERITIES[s], m, None if loc is None else Location(loc[2], loc[0], loc[1]), kept) for c, s, m, loc, kept in v]
 
 
 def _report(r: Report | None):
@@ -191,13 +191,14 @@ def _report(r: Report | None):
                     _loc(t.location, p), tuple(_loc(x, p) for x in t.row_locations)) for t in r.legacy_tables)
     return (r.unit, r.year, r.format.id, meta, tables, p, _loc(r.location, p),
             {k: _loc(v, p) for k, v in r.meta_locations.items()}, r.acknowledged, legacy,
-            {k: _cell(c, p) for k, c in r.legacy_metrics.items()})
+            {k: _cell(c, p) for k, c in r.legacy_metrics.items()},
+            {k: (reason, _loc(where, p)) for k, (reason, where) in r.as_published.items()})
 
 
 def _unreport(v) -> Report | None:
     if v is None:
         return None
-    unit, year, fid, meta, tables, p, loc, meta_locs, acknowledged, legacy, metrics = v
+    unit, year, fid, meta, tables, p, loc, meta_locs, acknowledged, legacy, metrics, as_published = v
     return Report(
         unit=unit,
         year=year,
@@ -217,6 +218,7 @@ def _unreport(v) -> Report | None:
                         _unloc(tl, p), tuple(_unloc(x, p) for x in rlocs))
             for title, columns, rows, tl, rlocs in legacy),
         legacy_metrics={k: _uncell(c, p) for k, c in metrics.items()},
+        as_published={k: (reason, _unloc(where, p)) for k, (reason, where) in as_published.items()},
     )
 
 

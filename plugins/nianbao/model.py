@@ -214,6 +214,8 @@ class Report:
     acknowledged: dict[str, str] = field(default_factory=dict)
     legacy_tables: tuple[LegacyTable, ...] = ()  # format "legacy" only
     legacy_metrics: dict[str, Cell] = field(default_factory=dict)  # format "legacy" only: formats.LEGACY_METRICS
+    # errors of the published original kept as they were (spec §9.1.10): check id -> (reason, where written)
+    as_published: dict[str, tuple[str, Location | None]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -224,7 +224,8 @@ def check_summary(issues: list[Issue]) -> dict:
     return {
         "errors": [i for i in issues if i.severity is ERROR],
         "warnings": [i for i in issues if i.severity is WARNING],
-        "infos": [i for i in issues if i.severity is INFO],
+        "kept": [i for i in issues if i.kept],  # errors of the published original, kept as published
+        "infos": [i for i in issues if i.severity is INFO and not i.kept],
     }
 
 

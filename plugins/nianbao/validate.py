@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .history import check_history
@@ -11,7 +12,9 @@ from .model import Site
 from .rules import REPORT_RULES, UNIT_RULES, Context, unverified_issues
 
 
-def _acknowledge(issues: list[Issue], acknowledged: dict[str, str], where) -> list[Issue]:
+def _acknowledge(issues: list[Issue], acknowledged: dict[str, str], where, keepable: frozenset[str] = frozenset()) -> list[Issue]:
+    """Acknowledged warnings become information; an acknowledged error stays and is said (with the
+    way to keep it, for the checks in ``keepable``)."""
     out = []
     for i in issues:
         reason = acknowledged.get(i.check)
@@ -21,7 +24,44 @@ def _acknowledge(issues: list[Issue], acknowledged: dict[str, str], where) -> li
             out.append(i)
     for check in acknowledged:
         if any(i.check == check and i.severity is ERROR for i in issues):
-            out.append(Issue("L-ACK", WARNING, f"{check} 是错误，不能以 acknowledged 确认，须改正数据", where))
+            hint = AS_PUBLISHED_HINT if check in keepable else ""
+            out.append(Issue("L-ACK", WARNING, f"{check} 是错误，不能以 acknowledged 确认，须改正数据{hint}", where))
+    return out
+
+
+@functools.cache
+def keepable_checks() -> frozenset[str]:
+    """The checks whose errors a report may keep as its published original had them: the
+    arithmetic and values of the statistics tables (spec §9.1.10: keep the data and flag it)."""
+    return frozenset(r.id for r in REPORT_RULES if r.severity is ERROR and r.id[:2] in ("T2", "T3", "T4"))
+
+
+AS_PUBLISHED_HINT = "；已发布年报的原件错误可以在 as_published 中写明理由，照原件保留"
+
+
+def _keep_as_published(issues: list[Issue], report) -> list[Issue]:
+    """Errors of a published report's original that its data file keeps (``as_published``) become
+    kept information; an entry that cannot apply is said where it is written."""
+    if not report.as_published:
+        return issues
+    keepable = keepable_checks()
+    published = report.meta.published_date is not None
+    out: list[Issue] = []
+    keep: dict[str, str] = {}
+    for check, (reason, where) in report.as_published.items():
+        if check not in keepable:
+            out.append(Issue("L-ACK", ERROR, f"as_published 只能保留统计表数字核验（{'、'.join(sorted(keepable))}）的错误，不能保留 {check}",
+                             where or report.location))
+        elif not published:
+            out.append(Issue("L-ACK", ERROR, f"{check}：没有发布日期（meta 中的 published_date）的年报不能照原件保留错误，须改正数据",
+                             where or report.location))
+        elif not any(i.check == check and i.severity is ERROR for i in issues):
+            out.append(Issue("L-ACK", WARNING, f"as_published 中的 {check} 没有对应的错误（数据已改正？），请删除这一项",
+                             where or report.location))
+        else:
+            keep[check] = reason
+    for i in issues:
+        out.append(i.keep_as_published(keep[i.check]) if i.severity is ERROR and i.check in keep else i)
     return out
 
 
@@ -34,7 +74,8 @@ def validate_report(site: Site, key: tuple[str, int]) -> list[Issue]:
     for r in REPORT_RULES:
         found.extend(r.fn(ctx))
     found.extend(unverified_issues(ctx))
-    return _acknowledge(found, report.acknowledged, report.location)
+    found = _keep_as_published(found, report)
+    return _acknowledge(found, report.acknowledged, report.location, keepable_checks() if report.meta.published_date else frozenset())
 
 
 def validate_site(site: Site, checked: dict | None = None) -> list[Issue]:
