@@ -182,6 +182,9 @@ def test_pages(legacy, tmp_path):
     assert groups == ["一、主动公开情况", "二、依申请公开情况"]
     blank = next(tr for tr in table.iter("tr") if tr[0].text_content() == "1.当面申请数")
     assert blank[2].text_content() == "空白" and blank[2].find("span").get("class") == "nb-sr"
+    na = [td for td in table.iter("td") if td.find("span") is not None and td.find("span").get("aria-hidden") == "true"]
+    assert {td[0].text_content() for td in na} == {"/", "无"}  # marks said as the official tables say them
+    assert all(td.text_content() == td[0].text_content() + "不适用" and td[1].get("class") == "nb-sr" for td in na)
     assert page.find_class("nb-figures") == []  # no key figures: nothing to take them from
     assert "2018 年度及以前（无统一格式）" in page.find_class("nb-meta")[0].text_content()
     assert "不作勾稽核验" in page.find_class("nb-check")[0].text_content()
@@ -287,7 +290,7 @@ def test_coarse_figures_are_kept_apart_and_marked_approximate(legacy, tmp_path):
     table = unit.get_element_by_id("nb-legacy-trend")
     assert "约数" in table.find("caption").text_content()
     rows = {tr[0].text_content(): [td.text_content() for td in tr[1:]] for tr in table.find("tbody")}
-    assert rows == {"收到申请（件）": ["5"], "同意公开（件）": ["空白"], "不同意公开（件）": ["/"], "依申请公开收取的费用（万元）": ["0.02"]}
+    assert rows == {"收到申请（件）": ["5"], "同意公开（件）": ["空白"], "不同意公开（件）": ["/原表为不适用标记"], "依申请公开收取的费用（万元）": ["0.02"]}
     heads = [th.text_content() for th in unit.get_element_by_id("nb-trend").find("thead").iter("th")]
     assert "2017年" not in heads  # not lined up with the later formats' figures
 

@@ -20,7 +20,7 @@ from .formats import LEGACY_ID, T3_COLLAPSED, T3_COLLAPSED_LABEL
 from .loader import split_front_matter
 from .model import CellKind, LegacyTable, Report, Site, Unit
 from .render import render, render_table, table_outline
-from .render.tables import cell_content
+from .render.tables import SR, cell_content
 from .export.twins import rollup_base, rollup_files, trend_csv, trend_path, year_csv, year_path
 
 Link = Callable[[str], str]
@@ -361,7 +361,8 @@ def _report_csvs(report: Report) -> list[tuple[str, str]]:
 
 
 def legacy_table_html(t: LegacyTable, id_prefix: str, user_dirs: tuple[str, ...] = ()) -> str:
-    """A table of a report for 2018 or before, as printed: real header cells, blanks said to screen readers."""
+    """A table of a report for 2018 or before, as printed: real header cells; blanks and not-applicable
+    marks said to screen readers as the official tables say them."""
     width = max([len(t.columns)] + [len(r) for r in t.rows])
     columns = list(t.columns) + [""] * (width - len(t.columns))
     groups: list[dict] = [{"heading": None, "rows": []}]
@@ -374,9 +375,9 @@ def legacy_table_html(t: LegacyTable, id_prefix: str, user_dirs: tuple[str, ...]
             if isinstance(c, str):
                 cells.append({"text": c, "num": False, "sr": None})
             elif c.kind is CellKind.BLANK:
-                cells.append({"text": "", "num": False, "sr": "空白"})
+                cells.append({"text": "", "num": False, "sr": SR["blank"]})
             elif c.kind is CellKind.NA:
-                cells.append({"text": c.raw or "/", "num": False, "sr": None})
+                cells.append({"text": c.raw or "/", "num": False, "sr": SR["na"]})
             else:
                 cells.append({"text": c.raw.strip() if c.raw else c.display(), "num": True, "sr": None})
         groups[-1]["rows"].append(cells)
