@@ -199,6 +199,21 @@ def test_data_files_validate_against_their_schema(root):
         jsonschema.validate(json_ready(yaml.safe_load(f.read_text(encoding="utf-8"))), schema, cls=jsonschema.Draft202012Validator)
 
 
+def test_datafile_schema_takes_the_keys_the_loader_takes(site):
+    """An editor checking a data file against the schema accepts what nianbao reads: every report key
+    (as_published included) and nothing else."""
+    from nianbao.loader import REPORT_KEYS
+
+    schema = datafile_schema()
+    assert set(schema["properties"]) == set(REPORT_KEYS)
+    s = site()
+    s.edit("data/demo/2024.yml", "unit: demo\n", "unit: demo\nas_published:\n  T3-3: 原件如此\n")
+    jsonschema.validate(json_ready(yaml.safe_load(s.read("data/demo/2024.yml"))), schema, cls=jsonschema.Draft202012Validator)
+    s.edit("data/demo/2024.yml", "  T3-3: 原件如此\n", "  M-4: 原件如此\n")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json_ready(yaml.safe_load(s.read("data/demo/2024.yml"))), schema, cls=jsonschema.Draft202012Validator)
+
+
 def test_datafile_schema_rejects_a_short_row(site):
     s = site()
     s.set_row("data/demo/2024.yml", "granted", "[5, 1, 0]")

@@ -168,6 +168,8 @@ def datafile_schema() -> dict:
                 "additionalProperties": False,
             },
             "acknowledged": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+            "as_published": {"type": "object", "title": "照原件保留的错误：核验编号 → 理由",
+                             "propertyNames": {"pattern": "^T"}, "additionalProperties": {"type": "string", "minLength": 1}},
             "revisions": {"type": "array", "items": {"type": "object", "required": ["date", "note"],
                                                       "properties": {"date": date, "note": {"type": "string"}}}},
             "T2": {"type": "object"}, "T3": {"type": "object"}, "T4": {"type": "object"},
