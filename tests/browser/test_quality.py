@@ -16,6 +16,7 @@ PAGES = {
     "report-2019": "/xishan/2020/",
     "report-legacy": "/xishan/2018/",
     "report-collapsed": "/beiling/2021/",
+    "report-kept": "/nanhu/2021/",  # errors of the original kept as published: 原件错误 in the check box
     "unit": "/xishan/",
     "county": "/shili/",
     "units": "/units/",
