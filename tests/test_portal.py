@@ -668,3 +668,8 @@ def test_a_published_originals_errors_kept_as_published_build_and_are_shown(tmp_
     assert "原件有2处错误（照原件保留）" in text(status.get_element_by_id("nb-status"))
     rows = [r for r in (out / "data/nianbao-checks.csv").read_text(encoding="utf-8-sig").splitlines() if "照原件保留" in r]
     assert len(rows) == 2 and all(",info," in r for r in rows)
+    # the county roll-up sums it as published and says so, on the page and in its data
+    note = lxml_html.fromstring(page(out, "rollup/county/2024")).get_element_by_id("nb-rollup-h").getparent()
+    [kept] = [p for p in note.findall("p") if "照原件计入" in text(p)]
+    assert [a.get("href") for a in kept.findall("a")] == ["../../../demo/2024/"]
+    assert json.loads((out / "data/rollups/county/2024.json").read_text(encoding="utf-8"))["kept_as_published"] == ["demo"]

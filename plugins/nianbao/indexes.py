@@ -249,6 +249,8 @@ class Rollup:
     excluded: list[tuple[Unit, str]]  # a report that could not be summed with the others, and why
     incomplete_cells: int  # summed cells where some unit's cell was blank or NA (counted as 0)
     not_summed: list[str] = field(default_factory=list)  # labels of non-additive cells
+    # included units whose report keeps errors of its published original (``as_published``)
+    kept: list[Unit] = field(default_factory=list)
 
     @property
     def total_units(self) -> int:
@@ -348,18 +350,23 @@ def rollup(site: Site, parent_id: str, year: int) -> Rollup | None:
     fmt = rollup_format(year)
     sums = RollupSums(fmt)
     reasons = {}
+    kept = set()
     for u in units:
         r = site.report(u.id, year)
         if r is not None:
             reasons[u.id] = why_not_summed(r, fmt)
             if reasons[u.id] is None:
                 sums.add(r)
-    return make_rollup(site.units[parent_id], year, units, reasons, sums)
+                if r.as_published:
+                    kept.add(u.id)
+    return make_rollup(site.units[parent_id], year, units, reasons, sums, kept)
 
 
-def make_rollup(parent: Unit, year: int, units: list[Unit], reasons: dict[str, str | None], sums: RollupSums) -> Rollup:
+def make_rollup(parent: Unit, year: int, units: list[Unit], reasons: dict[str, str | None], sums: RollupSums,
+                kept: set[str] | frozenset[str] = frozenset()) -> Rollup:
     """The roll-up of ``units`` (in their order) from ``sums``; ``reasons``: for each unit with a report,
-    None (summed) or why it was not (a unit not in it had no report)."""
+    None (summed) or why it was not (a unit not in it had no report); ``kept``: the summed units whose
+    report keeps errors of its published original."""
     included, missing, excluded = [], [], []
     for u in units:
         if u.id not in reasons:
@@ -369,7 +376,8 @@ def make_rollup(parent: Unit, year: int, units: list[Unit], reasons: dict[str, s
         else:
             excluded.append((u, reasons[u.id]))
     tables, incomplete, not_summed = sums.result()
-    return Rollup(parent, year, sums.format, tables, included, missing, excluded, incomplete, not_summed)
+    return Rollup(parent, year, sums.format, tables, included, missing, excluded, incomplete, not_summed,
+                  [u for u in included if u.id in kept])
 
 
 def rollup_parents(site: Site) -> list[Unit]:

@@ -595,6 +595,7 @@ def rollup_markdown(
             included=[{"unit": u, "url": link(report_uri(u.id, year))} for u in ro.included],
             missing=[{"unit": u, "url": link(unit_uri(u.id))} for u in ro.missing],
             excluded=[{"unit": u, "why": why, "url": link(report_uri(u.id, year))} for u, why in ro.excluded],
+            kept=[{"unit": u, "url": link(report_uri(u.id, year))} for u in ro.kept],
             year_url=link(year_uri(year)),
         ) + page_data),
         "",

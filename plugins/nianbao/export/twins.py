@@ -77,6 +77,7 @@ def rollup_files(ro: Rollup) -> list[tuple[str, bytes]]:
         "excluded": [{"unit": u.id, "reason": why} for u, why in ro.excluded],
         "incomplete_cells": ro.incomplete_cells,
         "not_summed": list(ro.not_summed),
+        "kept_as_published": [u.id for u in ro.kept],  # summed as published, with the original's errors
         **tables_to_canonical(ro.format, ro.tables),
     }
     out = [(f"{base}.json", (dumps(doc) + "\n").encode("utf-8"))]
