@@ -25,6 +25,33 @@ def test_yaml_syntax_error_names_line_and_column(site):
     assert "YAML 语法错误" in hit.message
 
 
+# hand-editing accidents: (what is replaced, by what, a phrase of the Chinese message, line offset)
+YAML_ACCIDENTS = [
+    ("  admin_license:  12", "  admin_license: 12 件: 3", "不能再有“: ”", 0),
+    ("  admin_license:  12", "\tadmin_license:  12", "制表符（Tab）", 0),
+    ("  admin_license:  12", "   admin_license:  12", "缩进不对", 0),
+    ("[ 1, 0, 0, 0, 0, 0,  1]  # （二）部分公开", "[ 1, 0, , 0, 0, 0,  1]  # （二）部分公开", "空白单元格请写 ~", 0),
+    ("[ 1, 0, 0, 0, 0, 0,  1]  # （二）部分公开", "[ 1, 0, 0, 0, 0, 0,  1  # （二）部分公开", "缺少“,”或“]”", 1),
+    ("  doc_no: ~", "  doc_no: `2025`", "值不能以“`”开头", 0),
+    ("  doc_no: ~", "  doc_no: *x1", "没有定义的锚点", 0),
+    ("  doc_no: ~", "  doc_no: &", "后面应为名称", 0),
+    ("  doc_no: ~", "  doc_no: \"示例〔2025\\x〕1号\"", "不是有效的转义", 0),
+    ("  doc_no: ~", "  doc_no: \"示例〔2025〕1号", "有引号或括号没有闭合", None),
+    ("  doc_no: ~", "  doc_no: 示例\x00", "控制字符 U+0000", 0),
+]
+
+
+@pytest.mark.parametrize("old,new,phrase,offset", YAML_ACCIDENTS, ids=[a[2] for a in YAML_ACCIDENTS])
+def test_yaml_syntax_errors_are_said_in_chinese_at_their_line(site, old, new, phrase, offset):
+    s = site()
+    line = s.edit(D24, old, new)
+    [hit] = found(s.check(), "L-YAML", ERROR)
+    assert phrase in hit.message, hit.message
+    assert hit.location.line >= 1 and hit.location.column >= 1
+    if offset is not None:
+        assert hit.location.line in (line, line + offset), (hit.location, line)
+
+
 def test_duplicate_key(site):
     s = site()
     line = s.edit(D24, "  carried_out:", "  granted:                 [ 5, 1, 0, 0, 0, 0,  6]\n  carried_out:")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import yaml
 
 from .issues import ERROR, Issue
@@ -50,14 +52,55 @@ def scalar_text(node: yaml.Node) -> str | None:
     return node.value
 
 
+# YAML's problems (as libyaml or PyYAML words them), said in Chinese for the people who edit data
+# files by hand: the first pattern that matches. "{0}" is the character where the problem is.
+# A problem not listed is shown as the YAML library words it.
+_PROBLEMS = [
+    (r"mapping values are not allowed", "这里不能再有“: ”。值里有冒号时请把整个值加上引号，如 \"10:30\""),
+    (r"found a tab character|found character '\\t'|^tab$", "有制表符（Tab）：YAML 只能用空格缩进和分隔，请把 Tab 换成空格"),
+    (r"expected key|expected <block end>|expected '-' indicator",
+     "缩进不对，或多了字符：这一行与上面同一级的行缩进不同、上一行的值后面多了字符（如多余的“]”或引号后的文字）"),
+    (r"expected ',' or '\]'", "方括号中的一行数字没有写完：缺少“,”或“]”"),
+    (r"expected ',' or '\}'", "花括号中的映射没有写完：缺少“,”或“}”"),
+    (r"expected node content", "方括号中有一项是空的（两个逗号之间没有值）；空白单元格请写 ~"),
+    (r"unexpected end of stream", "文件意外结束：有引号或括号没有闭合"),
+    (r"undefined alias", "“*”引用了没有定义的锚点；“*”作为文字时请加引号"),
+    (r"duplicate anchor", "同一个锚点（&名称）定义了两次"),
+    (r"cannot start any token", "值不能以“{0}”开头；作为文字时请加引号"),
+    (r"could not find expected ':'", "缺少“:”：每一行应写成“键: 值”（冒号后有一个空格），或上一行的引号没有闭合"),
+    (r"alphabetic or numeric character", "“&”或“*”后面应为名称；作为文字时请加引号"),
+    (r"unknown escape character|hexdecimal number|hexadecimal number", "双引号中的反斜杠“\\”后面不是有效的转义；要写反斜杠本身时请改用单引号"),
+]
+_PROBLEM_PATTERNS = [(re.compile(p), m) for p, m in _PROBLEMS]
+# what YAML 1.1 does not allow in a stream (its c-printable, inverted)
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _problem_zh(context: str | None, problem: str | None, char: str) -> str:
+    said = f"{context or ''} {problem or ''}"
+    if char == "\t" and "cannot start any token" in said:
+        said = "tab"
+    for pattern, message in _PROBLEM_PATTERNS:
+        if pattern.search(said):
+            return message.replace("{0}", char)
+    return f"无法解析（YAML 的说明：{problem or context}）"
+
+
 def compose_text(text: str, path: str) -> tuple[Doc, list[Issue]]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path, 0)
-        what = " ".join(x for x in (e.context, e.problem) if x)
-        return Doc(path, None), [Issue("L-YAML", ERROR, f"YAML 语法错误：{what}", where)]
+        char = text[mark.index] if mark and 0 <= mark.index < len(text) else ""
+        return Doc(path, None), [Issue("L-YAML", ERROR, f"YAML 语法错误：{_problem_zh(e.context, e.problem, char)}", where)]
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow (a control character pasted in)
+        m = _NOT_PRINTABLE.search(text)  # (libyaml gives the position in bytes of UTF-8, PyYAML in characters)
+        if m is None:  # pragma: no cover - the reader found one
+            return Doc(path, None), [Issue("L-YAML", ERROR, f"YAML 语法错误：{e}", Location(path, 0))]
+        line, column = text.count("\n", 0, m.start()) + 1, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        return Doc(path, None), [Issue("L-YAML", ERROR, f"有不允许出现的控制字符 U+{ord(m[0]):04X}（常见于从其他软件复制的文字），请删除",
+                                       Location(path, line, column))]
     except yaml.YAMLError as e:
         return Doc(path, None), [Issue("L-YAML", ERROR, f"YAML 语法错误：{e}", Location(path, 0))]
     return Doc(path, root), []
