@@ -120,6 +120,8 @@ def test_m5_missing_assessment_words(site):
     s.edit("content/demo/2024.md", "建立健全工作考核、社会评议和责任追究制度。", "")
     [hit] = found(s.check(), "M-5", WARNING)
     assert "考核" in hit.message and hit.file == "content/demo/2024.md"
+    lines = s.read("content/demo/2024.md").splitlines()
+    assert lines[hit.location.line - 1] == "## 一、总体情况" and f"第 {hit.location.line} 行" in hit.message  # where to say it
 
 
 def test_m5_not_asked_of_departments(site):
@@ -399,3 +401,29 @@ def test_acknowledging_an_error_points_to_as_published(site):
     s.edit(D24, "unit: demo\n", "unit: demo\nacknowledged:\n  T3-3: 原件如此\n")
     [ack] = found(s.check(), "L-ACK", WARNING)
     assert "as_published" in ack.message
+
+
+MD24 = "content/demo/2024.md"
+
+
+def test_a_missing_part_is_said_where_it_belongs(site):
+    s = site()
+    text = s.read(MD24)
+    start, end = text.index("## 五、"), text.index("## 六、")
+    s.write(MD24, text[:start] + text[end:])  # 五 removed: it belongs before 六
+    six = s.read(MD24).splitlines().index(next(ln for ln in s.read(MD24).splitlines() if ln.startswith("## 六、"))) + 1
+    [hit] = [i for i in found(s.check(), "M-4") if "缺少" in i.message]
+    assert (hit.file, hit.location.line) == (MD24, six) and f"第 {six} 行" in hit.message
+    s.write(MD24, text[:end])  # 六 removed: it belongs at the end
+    [hit] = [i for i in found(s.check(), "M-4") if "缺少" in i.message]
+    assert hit.location.line == len(text[:end].splitlines()) and "文末" in hit.message
+
+
+def test_parts_out_of_order_are_said_at_the_first_one_too_late(site):
+    s = site()
+    text = s.read(MD24)
+    one, five, six = text.index("## 一、"), text.index("## 五、"), text.index("## 六、")
+    s.write(MD24, text[:one] + text[five:six] + text[one:five] + text[six:])  # 五 before 一
+    lines = s.read(MD24).splitlines()
+    [hit] = [i for i in found(s.check(), "M-4") if "顺序" in i.message]
+    assert lines[hit.location.line - 1].startswith("## 一、")

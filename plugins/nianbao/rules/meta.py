@@ -103,9 +103,17 @@ def m_4(ctx: Context):
         )
         return
     seen = [s.ordinal for s in n.sections]
+    order = "一二三四五六"
     for s in r.format.sections:
         if s.kind == "narrative" and s.ordinal not in seen:
-            yield Issue("M-4", WARNING, f"正文缺少“{s.heading}”部分", Location(n.path, 0))
+            # said where it belongs: before the first later part written, or at the end
+            after = next((x for x in n.sections if x.ordinal and order.index(x.ordinal) > order.index(s.ordinal)), None)
+            if after is not None:
+                yield Issue("M-4", WARNING, f"正文缺少“{s.heading}”部分（应写在第 {after.line} 行“{after.heading}”之前）",
+                            Location(n.path, after.line, 1))
+            else:
+                end = max(1, n.source.count("\n") + (0 if n.source.endswith("\n") else 1))
+                yield Issue("M-4", WARNING, f"正文缺少“{s.heading}”部分（应写在文末）", Location(n.path, end, 1))
     for s in n.sections:
         if s.ordinal in ("二", "三", "四"):
             yield Issue(
@@ -114,9 +122,12 @@ def m_4(ctx: Context):
                 f"正文中的“{s.heading}”将被忽略：二、三、四部分由数据文件 {r.data_path} 生成",
                 Location(n.path, s.line, 1),
             )
-    narrative_order = [o for o in seen if o in ("一", "五", "六")]
-    if narrative_order != sorted(narrative_order, key="一二三四五六".index) or len(set(narrative_order)) != len(narrative_order):
-        yield Issue("M-4", WARNING, f"正文各部分的顺序或次数不对：{'、'.join(narrative_order)}", Location(n.path, 0))
+    parts = [x for x in n.sections if x.ordinal in ("一", "五", "六")]
+    narrative_order = [x.ordinal for x in parts]
+    if narrative_order != sorted(narrative_order, key=order.index) or len(set(narrative_order)) != len(narrative_order):
+        # at the first part that comes too late or a second time
+        wrong = next(x for i, x in enumerate(parts) if i and order.index(x.ordinal) <= order.index(parts[i - 1].ordinal))
+        yield Issue("M-4", WARNING, f"正文各部分的顺序或次数不对：{'、'.join(narrative_order)}", Location(n.path, wrong.line, 1))
 
 
 @rule("M-5", WARNING, "人民政府的报告说明考核、社会评议和责任追究情况")
@@ -127,11 +138,14 @@ def m_5(ctx: Context):
     text = r.narrative.text
     missing = [w for w in ("考核", "评议", "责任追究") if w not in text]
     if missing:
+        # said at 一、总体情况, where reports give their supervision and assessment, when it is there
+        one = r.narrative.section("一")
+        where = f"（可在第 {one.line} 行“{one.heading}”中说明）" if one else ""
         yield Issue(
             "M-5",
             WARNING,
-            f"正文未提及{'、'.join(missing)}：《条例》第五十条要求人民政府报告工作考核、社会评议和责任追究结果情况",
-            Location(r.narrative.path, 0),
+            f"正文未提及{'、'.join(missing)}：《条例》第五十条要求人民政府报告工作考核、社会评议和责任追究结果情况{where}",
+            Location(r.narrative.path, one.line if one else 1, 1),
         )
 
 
