@@ -205,6 +205,22 @@ def test_text_in_a_number_cell_fails_and_writes_nothing(site_dir, tmp_path, caps
     assert (site_dir / "data/units.yml").read_text(encoding="utf-8") == before
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_refusal_says_where_the_row_is_in_the_source(site_dir, tmp_path, capsys, kind):
+    """A text file's line; a web page's or Word file's table and row."""
+    report = corpus.with_cells(corpus.base_report("2021", seed=5), {("T3", "granted", "natural_person"): "见附件"})
+    src = corpus.write(report, "2021", kind, tmp_path / f"r.{kind}", TITLE)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1
+    m = re.search(r"“见附件”不是数字.*（原文(第 (\d+) 张表)?第 (\d+) 行）", out)
+    assert m, out
+    if kind == "txt":
+        lines = src.read_text(encoding="utf-8").splitlines()
+        assert "予以公开" in lines[int(m[3]) - 1]  # the row's label, on the line named
+    else:
+        assert m[1]  # the table, then its row
+
+
 @pytest.mark.parametrize("kind", ["html", "docx"])
 def test_spaced_digits_in_one_cell_fail_instead_of_being_joined(site_dir, tmp_path, capsys, kind):
     # "1 2" in a cell of its own (the row has all its cells): two glued values or a stray space; read

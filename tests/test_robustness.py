@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from nianbao.canonical import dumps, report_to_canonical
 from nianbao.export import report_files
+from nianbao.importers import plan_import, write_plan
 from nianbao.pages import report_markdown
 from nianbao.validate import check_site
 
-from .conftest import SITES
+from .conftest import ROOT, SEED_TEXT, SITES
 
 DATA = "data/demo/2024.yml"
 FILES = [DATA, "data/units.yml", "content/demo/2024.md"]
@@ -92,3 +93,56 @@ def test_a_damaged_data_file_gives_findings_never_an_exception(tmp_path_factory,
     report_markdown(result.site, report, mine, _link)
     dumps(report_to_canonical(report))
     report_files(result.site, report)
+
+
+# ------------------------------------------------------------------------------------ the importer
+
+# what a text copied out of Word or a web page carries besides the report
+IMPORT_TOKENS = ["", "/", "—", "-", "无", "0", "12", "１２", "1 2", "1,234", "12件", "+3", "-1", "251000元", "0.5万元", "合计",
+                 "小计", "（一）予以公开", "（七）总计", "表二", "续表", "第 3 页", "— 2 —", "一、总体情况", "二、主动公开政府信息情况",
+                 "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+                 "六、其他需要报告的事项", "本年新收政府信息公开申请数量", "自然人", "总计", "[bookmark: _GoBack]", "\x0c", "\u200b",
+                 "\ufeff", "  ", "2023年政府信息公开工作年度报告", "示例县人民政府", "电话：0533-1234567", "邮编：256100"]
+
+
+@st.composite
+def damaged_lines(draw, text: str) -> str:
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["replace", "delete", "duplicate", "swap", "insert", "append"]))
+        if op == "replace":
+            lines[i] = draw(st.sampled_from(IMPORT_TOKENS))
+        elif op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap" and i + 1 < len(lines):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        elif op == "insert":
+            lines.insert(i, draw(st.sampled_from(IMPORT_TOKENS)))
+        elif op == "append":
+            lines[i] += draw(st.sampled_from(IMPORT_TOKENS))
+    return "\n".join(lines)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_report_text_imports_or_says_why_never_an_exception(tmp_path_factory, data):
+    """The seed report's text with a few lines lost, doubled, swapped or replaced (what copying from
+    Word or a web page does): the import either writes files that load, or refuses with a reason."""
+    work = tmp_path_factory.mktemp("import")
+    (work / "data").mkdir()
+    shutil.copy(ROOT / "data/units.yml", work / "data/units.yml")
+    src = work / "report.txt"
+    src.write_text(data.draw(damaged_lines(SEED_TEXT.read_text(encoding="utf-8"))), encoding="utf-8")
+    plan = plan_import(src, work)
+    if plan.error is not None:
+        assert plan.error and not plan.error.isascii()
+        assert not list((work / "data").glob("*/*.yml"))
+        return
+    write_plan(plan, work, force=False)
+    result, issues = check_site(work)
+    assert result.site.reports, [i.format() for i in issues]
+    for i in issues:
+        assert i.message and not i.message.isascii(), i

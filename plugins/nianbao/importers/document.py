@@ -17,6 +17,7 @@ class GCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    where: str = ""  # where in the source, when the reader knows better than the grid ("第 123 行" of a text file)
 
     @property
     def end(self) -> int:

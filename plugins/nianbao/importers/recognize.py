@@ -39,6 +39,17 @@ class Recognized:
     evidence: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     source_text: dict[str, str] = field(default_factory=dict)  # e.g. the single （六） row of a hybrid
+    at: str = ""  # the source row being read, said with a refusal ("第 123 行", "第 3 张表第 5 行")
+
+    def reading(self, grid: TableGrid, row: list[GCell]) -> None:
+        """Mark ``row`` of ``grid`` as the one being read."""
+        first = next((c for c in row if c.where and c.text.strip()), None) or next((c for c in row if c.where), None)
+        if first is not None:
+            self.at = first.where
+        elif row and grid.source:
+            self.at = f"{grid.source}第 {row[0].row + 1} 行"
+        else:
+            self.at = ""
 
     @property
     def format(self) -> str:
@@ -169,12 +180,14 @@ def _t2_row(label: str) -> str | None:
 
 
 def recognize_t2(grids: list[TableGrid], rec: Recognized) -> None:
+    rec.at = ""
     cols_by_label = _t2_columns()
     formats_seen: set[str] = set()
     rows: dict[str, dict[str, Cell]] = {}
     for grid in grids:
         header: list[tuple[int, int, tuple[str, str, str]]] = []  # (start, end, column)
         for r, row in enumerate(grid.rows()):
+            rec.reading(grid, row)
             texts = [c.text for c in row]
             joined = norm("".join(texts))
             if not joined:
@@ -217,6 +230,7 @@ def recognize_t2(grids: list[TableGrid], rec: Recognized) -> None:
                     continue
                 cells[ckey] = read_value(text, f"{where_row}“{col_label(col)}”列", rec.notes, ctype)
             rows[key] = cells
+    rec.at = ""
     if not rows:
         return
     if len(formats_seen) > 1:
@@ -250,6 +264,12 @@ def col_label(col: tuple[str, str, str]) -> str:
 
 
 # ------------------------------------------------------------------------------------ T3
+
+def _t3_column_label(key: str) -> str:
+    """A T3 column as the table heads it (for messages)."""
+    labels = {c.key: c.label for c in get_format("2021").table("T3").rows[0].columns}
+    return labels.get(key) or {T3_COLLAPSED: "法人或其他组织", "subtotal": "小计"}.get(key, key)
+
 
 T3_COLUMNS = [
     ("natural_person", ("自然人",)),
@@ -384,6 +404,7 @@ def _t3_header_text(rows: list[list[GCell]]) -> list[str]:
 
 
 def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
+    rec.at = ""
     rows = grid.rows()
     first = next(
         (i for i, row in enumerate(rows) if any(_t3_row(c.text, None) == "new_received" for c in row)), None
@@ -409,7 +430,8 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
         rec.notes.append(Note("表三", "原表没有“总计”列：数据文件中总计列留空（~），不由各列相加推算"))
         missing_cols = []
     if missing_cols:
-        raise ImportError_(f"表三的列标题中找不到：{'、'.join(missing_cols)}（识别到的列：{'、'.join(order) or '无'}）")
+        raise ImportError_(f"表三的列标题中找不到：{'、'.join(map(_t3_column_label, missing_cols))}"
+                           f"（识别到的列：{'、'.join(map(_t3_column_label, order)) or '无'}）")
     if order != [k for k, _w in T3_COLUMNS if k in order] + (["subtotal"] if "subtotal" in order else []):
         rec.notes.append(Note("表三", "列的顺序与官方格式不同，已按列标题对应"))
     ncols = len(order)
@@ -418,6 +440,7 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
     subtotals: list[tuple[str, str, dict[str, Cell]]] = []
     six_single: dict[str, Cell] | None = None
     for row in rows[first:]:
+        rec.reading(grid, row)
         if grid.geometry:
             value_cells = [c for c in row if c.col in colmap]
             label_cells = [c for c in row if c.col not in colmap]
@@ -449,6 +472,9 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
             if g:
                 group = g if g != "three" or group is None or group == "three" else group
         label = labels[-1]
+        at_label = next((c.where for c in row if c.where and c.text == label), "")
+        if at_label:  # a text file: the line of the row's own label (not of a group label before it)
+            rec.at = at_label
         g = _t3_group(label)
         if g is None and re.sub(r"\s", "", label).endswith(("小计", "合计")) and group in SUBTOTAL_OF:
             g = group  # a 小计 row inside a group: checked like a group row with numbers
@@ -497,6 +523,7 @@ def recognize_t3(grid: TableGrid, rec: Recognized) -> None:
         if key in data:
             raise ImportError_(f"表三“{label.strip()}”行出现了两次")
         data[key] = cells
+    rec.at = ""
     # format from structure: 3 sub-rows under （六） means 2021, a single （六） row 2019
     has_sub = any(k in data for k in ("other_no_correction", "other_fee_unpaid", "other_other"))
     if six_single is not None and not has_sub:
@@ -607,6 +634,7 @@ def _t4_col(text: str) -> str | None:
 
 
 def recognize_t4(grid: TableGrid, rec: Recognized) -> None:
+    rec.at = ""
     rows = grid.rows()
     data_rows = [r for r in rows if r and all(is_number_text(c.text) for c in r) and any(c.text.strip() for c in r)]
     if not data_rows:
@@ -639,6 +667,7 @@ def recognize_t4(grid: TableGrid, rec: Recognized) -> None:
         raise ImportError_(f"表四的列标题无法与 15 个官方列对应（识别到 {len(order)} 列）")
     if [c for _g, c in order[:5]] != [k for k, _w in T4_COLS]:
         rec.notes.append(Note("表四", "列的顺序与官方格式不同，已按列标题对应"))
+    rec.reading(grid, data_row)
     values = [c.text for c in data_row]
     values = split_glued(values, 15, "表四数字行", rec.notes)
     extra = None
@@ -662,6 +691,15 @@ def recognize_t4(grid: TableGrid, rec: Recognized) -> None:
 
 def recognize(tables: list[TableGrid]) -> Recognized:
     rec = Recognized()
+    try:
+        return _recognize(tables, rec)
+    except ImportError_ as e:
+        if rec.at:  # a refusal while reading a row says where the row is in the source
+            raise ImportError_(f"{e}（原文{rec.at}）") from None
+        raise
+
+
+def _recognize(tables: list[TableGrid], rec: Recognized) -> Recognized:
     kinds: dict[str, list[TableGrid]] = {}
     for t in tables:
         k = classify(t)
@@ -677,6 +715,7 @@ def recognize(tables: list[TableGrid]) -> Recognized:
         recognize_t3(kinds["T3"][0], rec)
     if "T4" in kinds:
         recognize_t4(kinds["T4"][0], rec)
+    rec.at = ""
     if not rec.tables:
         raise ImportError_("没有识别出任何统计表（二、三、四部分）")
     return rec

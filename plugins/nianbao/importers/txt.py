@@ -21,8 +21,8 @@ def read_txt(path: Path, display: str) -> Document:
         raise ValueError("无法识别文件编码")
     doc = Document(display, "txt")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    table: list[list[str]] | None = None
-    row: list[str] = []
+    table: list[list[tuple[str, int]]] | None = None  # rows of (cell text, line number)
+    row: list[tuple[str, int]] = []
 
     def end_row():
         nonlocal row
@@ -34,7 +34,7 @@ def read_txt(path: Path, display: str) -> Document:
         nonlocal table
         end_row()
         if table:
-            cells = [GCell(r, c, t) for r, cells in enumerate(table) for c, t in enumerate(cells)]
+            cells = [GCell(r, c, t, where=f"第 {n} 行") for r, cells in enumerate(table) for c, (t, n) in enumerate(cells)]
             doc.blocks.append(TableGrid(cells, geometry=False, source=f"第 {len(doc.tables) + 1} 张表"))
         table = None
 
@@ -43,13 +43,13 @@ def read_txt(path: Path, display: str) -> Document:
         if line.startswith("\t"):
             if table is None:
                 table = []
-            row.append(line[1:].strip())
+            row.append((line[1:].strip(), n))
         elif not line.strip():
             if table is not None:
                 end_row()
-        elif table is not None and row and not line.startswith((" ", "\u3000")) and _continues(row[-1], line):
+        elif table is not None and row and not line.startswith((" ", "\u3000")) and _continues(row[-1][0], line):
             # a label broken across lines: "1.申请人无正当理由逾期不补" / "正、行政机关不再处理…"
-            row[-1] += line.strip()
+            row[-1] = (row[-1][0] + line.strip(), row[-1][1])
         else:
             end_table()
             doc.blocks.append(Para(line.strip()))
