@@ -673,3 +673,7 @@ def test_a_published_originals_errors_kept_as_published_build_and_are_shown(tmp_
     [kept] = [p for p in note.findall("p") if "照原件计入" in text(p)]
     assert [a.get("href") for a in kept.findall("a")] == ["../../../demo/2024/"]
     assert json.loads((out / "data/rollups/county/2024.json").read_text(encoding="utf-8"))["kept_as_published"] == ["demo"]
+    # the year comparison marks its row
+    year = lxml_html.fromstring(page(out, "years/2024")).get_element_by_id("nb-year")
+    marked = [text(th) for th in year.xpath(".//tbody/tr/th") if "原件数字不符合核验" in text(th)]
+    assert marked == ["示例镇（原件数字不符合核验，照原件）"]
