@@ -853,3 +853,24 @@ def test_the_suggested_as_published_block_keeps_the_originals_errors(site_dir, t
     assert not [i for i in issues if i.severity.value == "error"], [i.format() for i in issues]
     suggested = set(re.findall(r"^  (T[\w-]+):", block, flags=re.M))
     assert {"T3-2", "T3-3"} <= suggested and {i.check for i in issues if i.kept} == suggested
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_text_in_table_four_is_named_with_its_place(site_dir, tmp_path, capsys, kind):
+    report = corpus.with_cells(corpus.base_report("2021", seed=5), {("T4", "review", "upheld"): "见附件"})
+    src = corpus.write(report, "2021", kind, tmp_path / f"r.{kind}", TITLE)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "表四数字行中的 “见附件” 不是数字" in out and "（原文" in out, out
+    assert not (site_dir / "data/xinhe").exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_zero_width_space_in_a_cell_is_removed_and_said(site_dir, tmp_path, capsys, kind):
+    """A cell that looks blank but holds a zero-width space (copied from a web page) is blank, and
+    the import says what it removed and where."""
+    report = corpus.with_cells(corpus.base_report("2021", seed=5), {("T3", "partial", "research"): "\u200b"})
+    src = corpus.write(report, "2021", kind, tmp_path / f"r.{kind}", TITLE)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert re.search(r"已删除：.*第 \d+ 行：删除了分节符、分页符或零宽字符 '\\u200b'", out), out
+    assert imported(site_dir, "xinhe", 2024)["applications"]["partial"]["research"] is None

@@ -19,6 +19,7 @@ from ..loader import REGISTRY_FILE, load_registry, parse_date
 from ..model import Cell, CellKind, LegacyTable, Meta, Unit
 from ..normalize import parse_cell
 from . import narrative as N
+from .artefacts import strip_artefacts
 from .document import Document, GCell, Para, TableGrid
 from .legacy_metrics import propose_metrics
 from .recognize import ImportError_, Note, classify, recognize, to_tables
@@ -269,6 +270,9 @@ def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | 
 def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | None, display: str) -> Plan:
     plan = Plan(display)
     try:
+        for grid in doc.tables:  # table cells too: a zero-width space makes a blank cell look like text
+            for c in grid.cells:
+                c.text = strip_artefacts(c.text, doc.dropped, c.where or f"{grid.source}第 {c.row + 1} 行")
         plan.dropped = doc.dropped
         plan.notes += [Note("PDF" if doc.kind == "pdf" else "原文", n) for n in doc.notes]
         if not doc.tables and doc.images:

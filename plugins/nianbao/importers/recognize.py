@@ -638,6 +638,14 @@ def recognize_t4(grid: TableGrid, rec: Recognized) -> None:
     rows = grid.rows()
     data_rows = [r for r in rows if r and all(is_number_text(c.text) for c in r) and any(c.text.strip() for c in r)]
     if not data_rows:
+        # the row of figures with something else in a cell ("见附件"): say what, and where
+        def numbers(r):
+            return sum(1 for c in r if c.text.strip() and is_number_text(c.text))
+        near = max(rows, key=numbers, default=None)
+        if near is not None and numbers(near) >= 8:
+            rec.reading(grid, near)
+            bad = "、".join(f"“{c.text.strip()}”" for c in near if c.text.strip() and not is_number_text(c.text))
+            raise ImportError_(f"表四数字行中的 {bad} 不是数字，无法导入（请改为数字、空白或“/”后重试）")
         raise ImportError_("表四找不到数字行")
     data_row = data_rows[0]
     header_rows = rows[: rows.index(data_row)]
