@@ -853,6 +853,13 @@ def test_the_suggested_as_published_block_keeps_the_originals_errors(site_dir, t
     assert not [i for i in issues if i.severity.value == "error"], [i.format() for i in issues]
     suggested = set(re.findall(r"^  (T[\w-]+):", block, flags=re.M))
     assert {"T3-2", "T3-3"} <= suggested and {i.check for i in issues if i.kept} == suggested
+    # the suggested reason is a placeholder: kept, but each entry is asked for the real one
+    placeholders = [i for i in issues if i.check == "L-ACK"]
+    assert len(placeholders) == len(suggested) and all(i.severity.value == "warning" for i in placeholders)
+    data.write_text(data.read_text(encoding="utf-8").replace("原件如此（写明核对的原件和日期）", "已与 2025-01-20 发布的原件核对"),
+                    encoding="utf-8")
+    _result, issues = check_site(site_dir)
+    assert not [i for i in issues if i.check == "L-ACK"] and {i.check for i in issues if i.kept} == suggested
 
 
 @pytest.mark.parametrize("kind", KINDS)

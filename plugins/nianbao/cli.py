@@ -16,7 +16,7 @@ from .formats import FORMAT_IDS, LEGACY_ID, format_for_year, get_format
 from .issues import format_github, format_text, has_errors, summary
 from .loader import REGISTRY_FILE, UNIT_ID, content_path, data_path, find_site_root, load_registry
 from .loadpool import default_processes
-from .validate import check_site, keepable_checks
+from .validate import AS_PUBLISHED_PLACEHOLDER, check_site, keepable_checks
 
 
 class CliError(Exception):
@@ -199,7 +199,7 @@ def cmd_import(args) -> int:
             kept = sorted({i.check for i in mine if i.severity.value == "error" and i.check in keepable_checks()})
             if kept:
                 print(f"  若与原件核对后确是原件如此（录入无误），可在 {data_rel} 中写明理由照原件保留，报告页会注明“原件错误”"
-                      f"（须有发布日期）：\n    as_published:\n" + "".join(f"      {c}: 原件如此（写明核对的原件和日期）\n" for c in kept), end="")
+                      f"（须有发布日期）：\n    as_published:\n" + "".join(f"      {c}: 原件如此（{AS_PUBLISHED_PLACEHOLDER}）\n" for c in kept), end="")
     if failed:
         print(f"{failed} 份未能导入", file=sys.stderr)
     return 1 if failed else 0

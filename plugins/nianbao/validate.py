@@ -37,6 +37,7 @@ def keepable_checks() -> frozenset[str]:
 
 
 AS_PUBLISHED_HINT = "；已发布年报的原件错误可以在 as_published 中写明理由，照原件保留"
+AS_PUBLISHED_PLACEHOLDER = "写明核对的原件和日期"  # in the reason the import suggests, to be replaced
 
 
 def _keep_as_published(issues: list[Issue], report) -> list[Issue]:
@@ -60,6 +61,9 @@ def _keep_as_published(issues: list[Issue], report) -> list[Issue]:
                              where or report.location))
         else:
             keep[check] = reason
+            if AS_PUBLISHED_PLACEHOLDER in reason:
+                out.append(Issue("L-ACK", WARNING, f"as_published 中 {check} 的理由还是导入时给的示例文字，请写明核对的是哪一份原件（发布日期、"
+                                 "网址或文号）以及原件中的情况", where or report.location))
     for i in issues:
         out.append(i.keep_as_published(keep[i.check]) if i.severity is ERROR and i.check in keep else i)
     return out
