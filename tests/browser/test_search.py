@@ -38,17 +38,26 @@ def portal(request, tmp_path_factory, browser):
     stop()
 
 
+# The count is shown before the results are: each result is a placeholder (.pagefind-ui__loading)
+# until its fragment has loaded. Loaded: a result title, or the message that there is none, and no
+# placeholder left.
+LOADED = ("(document.querySelector('.pagefind-ui__result-link')"
+          " || document.querySelector('.pagefind-ui__message').textContent.includes('没有找到'))"
+          " && !document.querySelector('.pagefind-ui__results .pagefind-ui__loading')")
+
+
 def results(pg, query: str) -> list[str]:
     pg.fill(".pagefind-ui__search-input", query)
     pg.wait_for_selector(".pagefind-ui__message", timeout=10000)
     pg.wait_for_function("!document.querySelector('.pagefind-ui__message').textContent.includes('…')", timeout=10000)
-    pg.wait_for_timeout(300)
+    pg.wait_for_function(LOADED, timeout=15000)
     for _ in range(20):  # every result, not only the first page of them
         more = pg.locator("button.pagefind-ui__button")
         if not more.count():
             break
         more.first.click()
         pg.wait_for_timeout(300)
+        pg.wait_for_function(LOADED, timeout=15000)
     links = pg.eval_on_selector_all(".pagefind-ui__result-title .pagefind-ui__result-link", "es => es.map(e => e.getAttribute('href'))")
     return [unquote(urlparse(h).path) for h in links]
 

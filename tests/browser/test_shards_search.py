@@ -21,6 +21,7 @@ def results(pg, query):
     pg.fill(".pagefind-ui__search-input", query)
     pg.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     pg.wait_for_timeout(500)
+    pg.wait_for_function("!document.querySelector('.pagefind-ui__results .pagefind-ui__loading')", timeout=15000)
     return [unquote(urlparse(h).path) for h in pg.eval_on_selector_all(
         ".pagefind-ui__result-title .pagefind-ui__result-link", "es => es.map(e => e.getAttribute('href'))")]
 
