@@ -698,6 +698,28 @@ def test_tables_from_a_spreadsheet_attachment(site_dir, tmp_path, capsys, one_sh
     assert code == 0 and "原文自己的 3 张表未使用" in out
 
 
+def test_a_refusal_in_a_spreadsheet_names_the_sheets_own_row(site_dir, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from nianbao.importers.html import read_html
+
+    report = corpus.base_report("2021", seed=3)
+    full = corpus.write(report, "2021", "html", tmp_path / "full.html", TITLE)
+    titles = ["表二", "表三", "表四"]
+    xlsx = grids_to_xlsx(list(zip(titles, read_html(full, "full.html").tables)), tmp_path / "附表.xlsx")
+    wb = load_workbook(xlsx)
+    ws = wb.active
+    row = next(c.row for col in ws.iter_cols() for c in col if c.value == "（一）予以公开")
+    last = max(c.column for c in ws[row] if isinstance(c.value, (int, float)))
+    ws.cell(row, last, "见附件")  # its 总计
+    wb.save(xlsx)
+    page = tmp_path / "page.html"
+    page.write_text(re.sub(r"(?s)<table.*?</table>", "", full.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out = run(capsys, "import", str(page), "--tables", str(xlsx), "--root", str(site_dir))
+    assert code == 1 and "“见附件”不是数字" in out
+    assert f"（原文工作表“{ws.title}”第 {row} 行）" in out, out
+
+
 def test_a_legacy_table_from_a_spreadsheet_keeps_its_title_and_gives_the_coarse_figures(site_dir, tmp_path, capsys):
     from nianbao.importers.html import read_html
 

@@ -99,7 +99,8 @@ def read_xlsx(path: Path, display: str) -> Document:
                     if (r, c) in covered:
                         continue
                     h, w = spans.get((r, c), (1, 1))
-                    grid.cells.append(GCell(r - top, c - left, cells.get((r, c), ""), min(h, bottom - r + 1), min(w, right - c + 1)))
+                    grid.cells.append(GCell(r - top, c - left, cells.get((r, c), ""), min(h, bottom - r + 1), min(w, right - c + 1),
+                                            where=f"工作表“{ws.title}”第 {r} 行"))  # the sheet's own row number
             doc.blocks.append(grid)
     if computed:
         doc.notes.append(f"有 {computed} 个单元格是公式：取 Excel 最后一次计算并保存的结果")
