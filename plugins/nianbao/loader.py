@@ -106,30 +106,28 @@ def _date(node, path, what, issues) -> dt.date | None:
     return d
 
 
-def _acknowledged(node, path, issues) -> dict[str, str]:
-    entries = mapping(node, path, "acknowledged（已确认的警告）", issues) or {}
+def _reasons(node, path, issues, key: str, label: str, example: str = "") -> dict[str, tuple[str, Location | None]]:
+    """A mapping of check id -> reason (``acknowledged``, ``as_published``), each with where its id is
+    written; an entry without a reason is an error."""
+    entries = mapping(node, path, f"{key}（{label}）", issues) or {}
     out = {}
-    for key, (_k, v) in entries.items():
-        reason = _text(v, path, f"已确认的警告 {key} 的说明", issues)
+    for check, (k, v) in entries.items():
+        reason = _text(v, path, f"{label} {check} 的说明", issues)
         if not reason:
-            issues.append(Issue("L-MISSING", ERROR, f"已确认的警告 {key} 须写明理由", loc(path, v)))
+            issues.append(Issue("L-MISSING", ERROR, f"{label} {check} 须写明理由{example}", loc(path, v)))
             continue
-        out[key] = reason
+        out[check] = (reason, loc(path, k))
     return out
+
+
+def _acknowledged(node, path, issues) -> dict[str, str]:
+    return {check: reason for check, (reason, _where) in _reasons(node, path, issues, "acknowledged", "已确认的警告").items()}
 
 
 def _as_published(node, path, issues) -> dict[str, tuple[str, Location | None]]:
     """``as_published``: check id -> why the published original's error is kept (validate decides
     which checks may be kept, and for which reports)."""
-    entries = mapping(node, path, "as_published（照原件保留的错误）", issues) or {}
-    out = {}
-    for key, (k, v) in entries.items():
-        reason = _text(v, path, f"照原件保留的错误 {key} 的说明", issues)
-        if not reason:
-            issues.append(Issue("L-MISSING", ERROR, f"照原件保留的错误 {key} 须写明理由（如“2021-01-28 发布的原件总计列空白”）", loc(path, v)))
-            continue
-        out[key] = (reason, loc(path, k))
-    return out
+    return _reasons(node, path, issues, "as_published", "照原件保留的错误", "（如“2021-01-28 发布的原件总计列空白”）")
 
 
 # --------------------------------------------------------------------------------------------
