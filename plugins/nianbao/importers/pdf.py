@@ -88,7 +88,8 @@ def _ideograph(radical: str) -> str:
 class _Radicals:
     """Puts radical code points back to ideographs, counting them for the import's notes."""
 
-    def __init__(self):
+    def __init__(self, what: str = "PDF"):
+        self.what = what
         self.seen: dict[str, int] = {}
 
     def __call__(self, text: str) -> str:
@@ -109,7 +110,7 @@ class _Radicals:
             return None
         shown = "、".join(f"{c}→{_ideograph(c)}" for c in sorted(self.seen)[:8])
         more = "等" if len(self.seen) > 8 else ""
-        return (f"PDF 的字体把 {sum(self.seen.values())} 处汉字映射成了形状相同的部首字符（{shown}{more}），"
+        return (f"{self.what} 的字体把 {sum(self.seen.values())} 处汉字映射成了形状相同的部首字符（{shown}{more}），"
                 "已换回通用汉字")
 
 
@@ -243,11 +244,12 @@ def _page_cuts(v: list[dict], h: list[dict]) -> list[tuple[float, float, float]]
 
 
 def _ruled(h_edges: list[dict], y: float, x0: float, x1: float) -> bool:
-    """Whether ruling lines at ``y`` cover x0…x1."""
+    """Whether ruling lines at ``y`` cover x0…x1 (gaps narrower than EDGE_TOLERANCE allowed: where
+    a writer draws each cell's border apart, the crossing line's width is left out between them)."""
     spans = sorted((e["x0"], e["x1"]) for e in h_edges if abs(e["top"] - y) <= EDGE_TOLERANCE and e["x1"] > x0 and e["x0"] < x1)
     reach = x0 + EDGE_TOLERANCE
     for a, b in spans:
-        if a > reach:
+        if a > reach + EDGE_TOLERANCE:
             return False
         reach = max(reach, b)
     return reach >= x1 - EDGE_TOLERANCE
@@ -271,7 +273,6 @@ def read_pdf(path: Path, display: str) -> Document:
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor chatter, not the user's concern
     doc = Document(display, "pdf")
-    radicals = _Radicals()
     try:
         pdf = pdfplumber.open(str(path))
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError) as e:
@@ -279,18 +280,29 @@ def read_pdf(path: Path, display: str) -> Document:
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise ImportError_("PDF 有密码保护，无法读取：请使用未加密的文件或原 Word 文件") from None
         raise ImportError_(f"无法读取 PDF（文件损坏或不是 PDF）：{cause}") from None
-    items: list[tuple[int, float, object]] = []  # (page, top, _Line | _Table) in reading order
-    image_pages: list[int] = []
-    heights: dict[int, float] = {}
     with pdf:
         try:
-            _read_pages(pdf, items, image_pages, heights, radicals)
+            return read_layout(doc, pdf.pages, "PDF")
         except ImportError_:
             raise
         except Exception as e:  # noqa: BLE001 - pdfminer's parse errors have no common base; a message, not a traceback
             raise ImportError_(f"无法读取 PDF（文件损坏或使用了不支持的结构）：{type(e).__name__}: {e}") from None
+
+
+def read_layout(doc: Document, pages, what: str) -> Document:
+    """A fixed-layout document's pages (PDF pages, or pages of another format that offer the same
+    few attributes: ``chars``, ``edges``, ``images``, ``height``, ``find_tables``, ``filter``,
+    ``extract_text_lines``, ``close``) into ``doc``'s paragraphs and tables. ``what``: the format's
+    name in messages."""
+    from .recognize import ImportError_
+
+    radicals = _Radicals(what)
+    items: list[tuple[int, float, object]] = []  # (page, top, _Line | _Table) in reading order
+    image_pages: list[int] = []
+    heights: dict[int, float] = {}
+    _read_pages(pages, items, image_pages, heights, radicals)
     if not items:
-        raise ImportError_("PDF 中没有文字（可能是扫描件或图片）：nianbao 不做文字识别（OCR），请使用原 Word 文件或网页")
+        raise ImportError_(f"{what} 中没有文字（可能是扫描件或图片）：nianbao 不做文字识别（OCR），请使用原 Word 文件或网页")
     items.sort(key=lambda i: (i[0], i[1]))
     items = _drop_headers_footers(items, heights, doc.dropped)
     items = _join_continued_tables(items, doc.dropped, doc.notes)
@@ -303,8 +315,8 @@ def read_pdf(path: Path, display: str) -> Document:
     return doc
 
 
-def _read_pages(pdf, items: list, image_pages: list[int], heights: dict[int, float], radicals: _Radicals) -> None:
-    for n, page in enumerate(pdf.pages, 1):
+def _read_pages(pages, items: list, image_pages: list[int], heights: dict[int, float], radicals: _Radicals) -> None:
+    for n, page in enumerate(pages, 1):
         try:
             _read_page(n, page, items, image_pages, radicals)
             heights[n] = float(page.height)
