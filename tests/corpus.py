@@ -386,6 +386,12 @@ def write(report: dict, fid: str, kind: str, path: Path, title: str, variant: di
     variant = variant or {}
     if kind == "pdf":
         to_pdf(report, fid, title, variant, path, browser)
+    elif kind == "ofd":  # printed to PDF, then converted as converters to OFD do (tests/ofd.py)
+        from .ofd import pdf_to_ofd
+
+        to_pdf(report, fid, title, variant, path.with_suffix(".pdf"), browser)
+        pdf_to_ofd(path.with_suffix(".pdf"), path, variant.get("ofd_style", "mm"))
+        path.with_suffix(".pdf").unlink()
     elif kind == "txt":
         path.write_text(to_txt(report, fid, title, variant), encoding="utf-8")
     elif kind == "html":

@@ -254,10 +254,10 @@ def test_document_without_tables_fails(site_dir, tmp_path, capsys):
 
 
 def test_unsupported_file_type(site_dir, tmp_path, capsys):
-    src = tmp_path / "r.ofd"
-    src.write_bytes(b"PK\x03\x04")
+    src = tmp_path / "r.ceb"  # Apabi's fixed-layout format, before OFD
+    src.write_bytes(b"\x00CEB")
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
-    assert code == 1 and "不支持的文件类型 .ofd" in out and ".pdf" in out
+    assert code == 1 and "不支持的文件类型 .ceb" in out and ".pdf" in out and ".ofd" in out
 
 
 def test_existing_files_are_not_overwritten_without_force(site_dir, tmp_path, capsys):

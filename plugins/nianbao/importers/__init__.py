@@ -1,4 +1,4 @@
-"""``nianbao import``: existing reports (.txt, .docx, .html, .pdf) into data and narrative files.
+"""``nianbao import``: existing reports (.txt, .docx, .html, .pdf, .ofd) into data and narrative files.
 
 ``iter_plans`` reads and recognises one source and gives, for each report in it (usually one),
 what would be written, with every note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
@@ -24,7 +24,7 @@ from .document import Document, GCell, Para, TableGrid
 from .legacy_metrics import propose_metrics
 from .recognize import ImportError_, Note, classify, recognize, to_tables
 
-SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".doc", ".wps")
+SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".ofd", ".doc", ".wps")
 SPREADSHEETS = ("xlsx", "xls", "et")  # --tables: an attachment may be a spreadsheet
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 REGION_NAME = re.compile(r"(省|市|县|区|自治州|自治县|旗|盟)$")  # a title naming a region, not an organ
@@ -70,6 +70,10 @@ def read_document(path: Path, display: str) -> Document:
         from .pdf import read_pdf
 
         return read_pdf(path, display)
+    if suffix == ".ofd":
+        from .ofd import read_ofd
+
+        return read_ofd(path, display)
     if suffix in (".doc", ".wps"):
         return _read_via_libreoffice(path, display)
     if suffix == ".xlsx":
@@ -78,7 +82,7 @@ def read_document(path: Path, display: str) -> Document:
         return read_xlsx(path, display)
     if suffix in (".xls", ".et"):
         return _read_via_libreoffice(path, display, "xlsx")
-    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html、.pdf（有文字层的），以及装有 LibreOffice 时的 .doc、.wps"
+    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html、.pdf、.ofd（有文字层的），以及装有 LibreOffice 时的 .doc、.wps"
                        "（统计表附件另可为 .xlsx，装有 LibreOffice 时 .xls、.et）")
 
 
@@ -274,7 +278,7 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
             for c in grid.cells:
                 c.text = strip_artefacts(c.text, doc.dropped, c.where or f"{grid.source}第 {c.row + 1} 行")
         plan.dropped = doc.dropped
-        plan.notes += [Note("PDF" if doc.kind == "pdf" else "原文", n) for n in doc.notes]
+        plan.notes += [Note(doc.kind.upper() if doc.kind in ("pdf", "ofd") else "原文", n) for n in doc.notes]
         if not doc.tables and doc.images:
             shown = "、".join(doc.images[:3]) + (f" 等 {len(doc.images)} 张" if len(doc.images) > 3 else "")
             raise ImportError_(f"没有找到表格，只有图片（{shown}）：统计表可能是贴成图片的，nianbao 不做文字识别（OCR），"
