@@ -447,6 +447,32 @@ def test_tables_pasted_as_pictures_are_named_in_the_message(site_dir, tmp_path, 
     assert not (site_dir / "content").exists()
 
 
+def test_a_page_that_only_links_the_report_names_the_attachments(site_dir, tmp_path, capsys):
+    """A CMS page saying 详见附件: the refusal names the linked files (by address, a download
+    script's file name, or the link's text), not only "no tables"."""
+    src = tmp_path / "r.html"
+    src.write_text(f"<html><body><h1>{TITLE}</h1><p>现将本镇2024年政府信息公开工作年度报告予以公布，详见附件。</p>"
+                   '<div class="fj"><a href="/files/2025/年报.pdf">新河镇2024年年报</a>'
+                   '<a href="/module/download/downfile.jsp?classid=0&amp;filename=统计表.xlsx">统计表</a>'
+                   '<a href="/attach/1234">附件3.ofd</a><a href="/index.html">首页</a></div></body></html>', encoding="utf-8")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1, out
+    assert ("页面上没有统计表，只有附件：新河镇2024年年报（/files/2025/年报.pdf）、"
+            "统计表（/module/download/downfile.jsp?classid=0&filename=统计表.xlsx）、附件3.ofd（/attach/1234）") in out, out
+    assert "首页" not in out and "--tables" in out
+    assert not (site_dir / "content").exists()
+
+
+def test_attachment_links_beside_the_tables_do_not_stop_an_import(site_dir, tmp_path, capsys):
+    report = corpus.base_report("2021", seed=3)
+    page = corpus.to_html(report, "2021", TITLE, {}).replace("</body>", '<p><a href="/files/年报.pdf">下载 PDF 版</a></p></body>')
+    assert "年报.pdf" in page
+    (tmp_path / "r.html").write_text(page, encoding="utf-8")
+    code, out = run(capsys, "import", str(tmp_path / "r.html"), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+
+
 def test_a_table_missing_beside_pictures_is_put_down_to_them(site_dir, tmp_path, capsys):
     report = corpus.base_report("2021", seed=5)
     page = corpus.to_html(report, "2021", TITLE, {})

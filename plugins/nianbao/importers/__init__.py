@@ -279,6 +279,10 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
                 c.text = strip_artefacts(c.text, doc.dropped, c.where or f"{grid.source}第 {c.row + 1} 行")
         plan.dropped = doc.dropped
         plan.notes += [Note(doc.kind.upper() if doc.kind in ("pdf", "ofd") else "原文", n) for n in doc.notes]
+        if not doc.tables and doc.attachments:
+            shown = "、".join(doc.attachments[:3]) + (f" 等 {len(doc.attachments)} 个" if len(doc.attachments) > 3 else "")
+            raise ImportError_(f"页面上没有统计表，只有附件：{shown}。年报可能在附件中：请下载附件后导入附件；"
+                               "附件只有统计表时，用 --tables 附件 与本页一并导入")
         if not doc.tables and doc.images:
             shown = "、".join(doc.images[:3]) + (f" 等 {len(doc.images)} 张" if len(doc.images) > 3 else "")
             raise ImportError_(f"没有找到表格，只有图片（{shown}）：统计表可能是贴成图片的，nianbao 不做文字识别（OCR），"

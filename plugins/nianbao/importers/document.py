@@ -68,6 +68,7 @@ class Document:
     dropped: list[str] = field(default_factory=list)  # artefacts removed while reading, for the notes
     notes: list[str] = field(default_factory=list)  # what reading changed or could not read (PDF), for the notes
     images: list[str] = field(default_factory=list)  # the pictures in the text (a table pasted as a picture cannot be read)
+    attachments: list[str] = field(default_factory=list)  # files a web page links to that may hold the report ("名称（地址）")
 
     @property
     def paragraphs(self) -> list[Para]:

@@ -97,6 +97,22 @@ def _meta(root) -> dict[str, str]:
     return out
 
 
+# a link to a file that may be the report itself (CMS pages often say "详见附件"): by its address
+# (its path, or a query's file name: "downfile.jsp?filename=年报.pdf") or by its text
+ATTACHMENT = re.compile(r"\.(?:pdf|ofd|docx?|wps|xlsx?|et|zip|rar)(?:$|[?#&])", re.I)
+
+
+def _attachments(root) -> list[str]:
+    out: list[str] = []
+    for a in root.iter("a"):
+        href, text = (a.get("href") or "").strip(), re.sub(r"\s+", "", a.text_content())
+        if ATTACHMENT.search(href) or ATTACHMENT.search(text):
+            shown = f"{text}（{href}）" if text and href and text != href else (text or href)
+            if shown not in out:
+                out.append(shown)
+    return out
+
+
 _DECLARED = re.compile(rb"<meta[^>]+charset|<\?xml[^>]+encoding", re.I)
 
 
@@ -120,6 +136,7 @@ def read_html(path: Path, display: str) -> Document:
     doc = Document(display, "html")
     content = _content_root(root)
     doc.meta = _meta(root)
+    doc.attachments = _attachments(root)
     for el in content.iter():
         if not isinstance(el.tag, str):
             continue
