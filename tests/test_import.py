@@ -463,6 +463,44 @@ def test_a_page_that_only_links_the_report_names_the_attachments(site_dir, tmp_p
     assert not (site_dir / "content").exists()
 
 
+def _mhtml(page: str, charset: str, encoding: str) -> bytes:
+    """A page saved as one file, as Word and Internet Explorer write it: multipart/related, the page
+    in ``charset`` with a transfer ``encoding``, and a picture beside it."""
+    import base64
+    import quopri
+
+    body = page.encode(charset)
+    body = quopri.encodestring(body) if encoding == "quoted-printable" else base64.encodebytes(body)
+    return b"\r\n".join([
+        b"MIME-Version: 1.0", b'Content-Type: multipart/related; boundary="----=_NextPart_01DA"; type="text/html"', b"",
+        b"------=_NextPart_01DA", f"Content-Type: text/html; charset=\"{charset}\"".encode(),
+        f"Content-Transfer-Encoding: {encoding}".encode(), b"Content-Location: file:///C:/r.htm", b"", body, b"",
+        b"------=_NextPart_01DA", b"Content-Type: image/png", b"Content-Transfer-Encoding: base64",
+        b"Content-Location: file:///C:/r.files/image001.png", b"", base64.encodebytes(PNG), b"------=_NextPart_01DA--", b""])
+
+
+@pytest.mark.parametrize("charset,encoding", [("gb2312", "quoted-printable"), ("utf-8", "base64")])
+def test_a_page_saved_as_one_file_imports_like_the_page(site_dir, tmp_path, capsys, charset, encoding):
+    report = corpus.base_report("2021", seed=3)
+    page = corpus.to_html(report, "2021", TITLE, {})
+    src = tmp_path / "r.mht"
+    src.write_bytes(_mhtml(page, charset, encoding))
+    assert "本年新收".encode() not in src.read_bytes()  # the page is encoded in the file, not plain
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+    assert imported(site_dir, "xinhe", 2024)["meta"]["index_no"] == "11370323MB0000000X/2025-00012"
+    md = (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
+    assert "## 一、总体情况" in md and "首页" not in md
+
+
+def test_a_mht_without_a_page_is_refused(site_dir, tmp_path, capsys):
+    (tmp_path / "r.mhtml").write_bytes(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nnot a page\r\n")
+    code, out = run(capsys, "import", str(tmp_path / "r.mhtml"), "--root", str(site_dir))
+    assert code == 1 and "不是有效的 MHTML 网页文件（其中没有 HTML 部分）" in out, out
+    assert not (site_dir / "content").exists()
+
+
 def test_attachment_links_beside_the_tables_do_not_stop_an_import(site_dir, tmp_path, capsys):
     report = corpus.base_report("2021", seed=3)
     page = corpus.to_html(report, "2021", TITLE, {}).replace("</body>", '<p><a href="/files/年报.pdf">下载 PDF 版</a></p></body>')

@@ -145,7 +145,7 @@ def cmd_import(args) -> int:
     root = _site_root(args.root, args.data_dir)
     sources = expand_sources(args.sources)
     if not sources:
-        raise CliError("没有可导入的文件（.txt、.docx、.html、.pdf、.ofd 等）")
+        raise CliError("没有可导入的文件（.txt、.docx、.html、.mht、.pdf、.ofd 等）")
     if (args.unit or args.year or args.tables) and len(sources) > 1:
         raise CliError("--unit、--year 和 --tables 只能用于单个文件")
     tables = Path(args.tables) if args.tables else None
@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true", help="覆盖已有文件")
     n.set_defaults(func=cmd_new)
 
-    im = sub.add_parser("import", parents=[common], help="导入已有的年报（.txt、.docx、.html、.pdf、.ofd 等）")
+    im = sub.add_parser("import", parents=[common], help="导入已有的年报（.txt、.docx、.html、.mht、.pdf、.ofd 等）")
     im.add_argument("sources", nargs="+", metavar="SOURCE", help="文件或目录")
     im.add_argument("--unit", help="单位标识（默认由标题推断）")
     im.add_argument("--year", type=int, help="报告年度（默认由标题推断）")

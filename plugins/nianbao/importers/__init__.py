@@ -1,4 +1,4 @@
-"""``nianbao import``: existing reports (.txt, .docx, .html, .pdf, .ofd) into data and narrative files.
+"""``nianbao import``: existing reports (.txt, .docx, .html, .mht, .pdf, .ofd) into data and narrative files.
 
 ``iter_plans`` reads and recognises one source and gives, for each report in it (usually one),
 what would be written, with every note; it writes nothing. ``write_plan`` writes a plan that has no error. An input that cannot be
@@ -24,7 +24,7 @@ from .document import Document, GCell, Para, TableGrid
 from .legacy_metrics import propose_metrics
 from .recognize import ImportError_, Note, classify, recognize, to_tables
 
-SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf", ".ofd", ".doc", ".wps")
+SUFFIXES = (".txt", ".docx", ".html", ".htm", ".mht", ".mhtml", ".pdf", ".ofd", ".doc", ".wps")
 SPREADSHEETS = ("xlsx", "xls", "et")  # --tables: an attachment may be a spreadsheet
 GOV_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 REGION_NAME = re.compile(r"(省|市|县|区|自治州|自治县|旗|盟)$")  # a title naming a region, not an organ
@@ -66,6 +66,10 @@ def read_document(path: Path, display: str) -> Document:
         from .html import read_html
 
         return read_html(path, display)
+    if suffix in (".mht", ".mhtml"):
+        from .html import read_mhtml
+
+        return read_mhtml(path, display)
     if suffix == ".pdf":
         from .pdf import read_pdf
 
@@ -82,7 +86,7 @@ def read_document(path: Path, display: str) -> Document:
         return read_xlsx(path, display)
     if suffix in (".xls", ".et"):
         return _read_via_libreoffice(path, display, "xlsx")
-    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html、.pdf、.ofd（有文字层的），以及装有 LibreOffice 时的 .doc、.wps"
+    raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html（及单个文件的网页 .mht、.mhtml）、.pdf、.ofd（有文字层的），以及装有 LibreOffice 时的 .doc、.wps"
                        "（统计表附件另可为 .xlsx，装有 LibreOffice 时 .xls、.et）")
 
 

@@ -128,12 +128,38 @@ def _decoded(raw: bytes) -> bytes | str:
         return raw.decode("gb18030", errors="replace")
 
 
+def read_mhtml(path: Path, display: str) -> Document:
+    """A page saved as one file (.mht, .mhtml: "网页，单个文件" in a browser or in Word): a MIME
+    message whose first HTML part is the page, in its own transfer encoding and charset."""
+    import email
+    import email.policy
+
+    from .recognize import ImportError_
+
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+    part = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
+    if part is None:
+        raise ImportError_("不是有效的 MHTML 网页文件（其中没有 HTML 部分）：请在浏览器中另存为“网页，全部”（.html）后导入")
+    raw = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset()
+    if charset:  # the part's charset says what its bytes are, over the page's own <meta> (as a browser reads it)
+        try:
+            text = raw.decode("gb18030" if charset.lower() in ("gb2312", "gbk", "x-gbk") else charset)
+            return _read(re.sub(r"^\s*<\?xml[^>]*>", "", text), display, "mhtml")  # lxml takes no declaration in text
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown or wrong label: read as the page itself declares, or as an undeclared page
+    return _read(raw, display, "mhtml")
+
+
 def read_html(path: Path, display: str) -> Document:
-    raw = path.read_bytes()
-    root = lxml_html.document_fromstring(_decoded(raw))
+    return _read(path.read_bytes(), display, "html")
+
+
+def _read(raw: bytes | str, display: str, kind: str) -> Document:
+    root = lxml_html.document_fromstring(raw if isinstance(raw, str) else _decoded(raw))
     for bad in list(root.iter(*NOISE)):
         bad.drop_tree()
-    doc = Document(display, "html")
+    doc = Document(display, kind)
     content = _content_root(root)
     doc.meta = _meta(root)
     doc.attachments = _attachments(root)
