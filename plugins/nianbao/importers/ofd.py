@@ -14,7 +14,8 @@ What is read, in the standard's terms:
   (with the ``g`` repeat form), through the object's ``CTM`` and ``Boundary`` into page space;
 - ``PathObject``: horizontal and vertical straight segments of stroked paths, and thin filled
   shapes (a ruling line drawn as a filled bar, as converters from Word do) as one line each;
-- ``ImageObject``: only counted, so a page that is a picture is named (nianbao does no OCR).
+- ``ImageObject`` (and ``CompositeObject``, a drawing kept among the resources): only counted, so
+  a page that is a picture is named (nianbao does no OCR).
 
 Coordinates are millimetres in OFD; they are turned into points, the unit the PDF layout's
 tolerances are written in. Signatures, annotations and attachments are not part of the report's
@@ -40,6 +41,10 @@ STRAIGHT = 0.5  # points: a segment whose ends differ by less than this across i
 
 class OfdError(Exception):
     """The package or one of its parts cannot be read (the message is for the user, in Chinese)."""
+
+
+class OfdEncrypted(OfdError):
+    pass
 
 
 def _local(tag: str) -> str:
@@ -224,7 +229,7 @@ class Package:
         if real is None:
             raise OfdError(f"包中缺少 {key}")
         if self.zf.getinfo(real).file_size > PART_LIMIT:
-            raise OfdError(f"{key} 解压后超过 {PART_LIMIT // 2**20} MB，不像年报的一页")
+            raise OfdError(f"{key} 解压后超过 {PART_LIMIT // 2**20} MB，不是正常的年报文件")
         try:
             return ET.fromstring(self.zf.read(real))
         except ET.ParseError as e:
@@ -242,7 +247,7 @@ class Package:
 
     def pages(self) -> list[Page]:
         if any(n.rsplit("/", 1)[-1].lower() == "encryptions.xml" for n in self.names):
-            raise OfdError("ENCRYPTED")
+            raise OfdEncrypted()
         root = self.xml("OFD.xml")
         doc_root = _kid(root, "DocBody", "DocRoot")
         if doc_root is None or not (doc_root.text or "").strip():
@@ -386,9 +391,9 @@ def read_ofd(path: Path, display: str) -> Document:
     with zf:
         try:
             pages = Package(zf).pages()
+        except OfdEncrypted:
+            raise ImportError_("OFD 已加密，无法读取：请使用未加密的文件或原 Word 文件") from None
         except OfdError as e:
-            if str(e) == "ENCRYPTED":
-                raise ImportError_("OFD 已加密，无法读取：请使用未加密的文件或原 Word 文件") from None
             raise ImportError_(f"无法读取 OFD（文件损坏或使用了不支持的结构）：{e}") from None
     if not pages:
         raise ImportError_("OFD 中没有页面")
