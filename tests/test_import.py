@@ -283,6 +283,23 @@ def test_folder_import_and_dry_run(site_dir, tmp_path, capsys):
     assert code == 0 and sorted(p.name for p in (site_dir / "data/xinhe").iterdir()) == ["2020.yml", "2023.yml"]
 
 
+def test_folder_import_skips_the_folder_a_browser_saves_beside_a_page(site_dir, tmp_path, capsys):
+    """"网页，全部" saves 报告.html and 报告_files/ (its frames and pictures, some of them .html): only
+    the page is imported, and the import says what it skipped. A folder so named with no page beside
+    it is an ordinary folder."""
+    folder = tmp_path / "in"
+    (folder / "2023_files").mkdir(parents=True)
+    (folder / "old.files").mkdir()
+    corpus.write(corpus.base_report("2021", seed=4), "2021", "html", folder / "2023.html", TITLE.replace("2024", "2023"))
+    (folder / "2023_files/share.html").write_text("<html><body>分享到微信</body></html>", encoding="utf-8")
+    (folder / "2023_files/saved_resource.htm").write_text("<html><body>广告</body></html>", encoding="utf-8")
+    corpus.write(corpus.base_report("2021", seed=5), "2021", "txt", folder / "old.files/2022.txt", TITLE.replace("2024", "2022"))
+    code, out = run(capsys, "import", str(folder), "--root", str(site_dir))
+    assert code == 0, out
+    assert f"跳过 {folder / '2023_files'}（网页的附属文件夹，2 个文件）" in out
+    assert sorted(p.name for p in (site_dir / "data/xinhe").iterdir()) == ["2022.yml", "2023.yml"]
+
+
 # ------------------------------------------------------------------------------------ property
 
 cell = st.one_of(st.integers(0, 60).map(str), st.just(""), st.sampled_from(["/", "—"]))

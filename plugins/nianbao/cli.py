@@ -143,7 +143,10 @@ def cmd_import(args) -> int:
     from .importers import Plan, expand_sources, iter_plans, write_plan
 
     root = _site_root(args.root, args.data_dir)
-    sources = expand_sources(args.sources)
+    skipped: list[str] = []
+    sources = expand_sources(args.sources, skipped)
+    for s in skipped:
+        print(f"跳过 {s}")
     if not sources:
         raise CliError("没有可导入的文件（.txt、.docx、.html、.mht、.pdf、.ofd 等）")
     if (args.unit or args.year or args.tables) and len(sources) > 1:

@@ -130,15 +130,35 @@ def _read_via_libreoffice(path: Path, display: str, to: str = "docx") -> Documen
     return doc
 
 
-def expand_sources(sources: list[str]) -> list[Path]:
+def expand_sources(sources: list[str], skipped: list[str] | None = None) -> list[Path]:
+    """The files to import: each file named, and the importable files in each folder named, except
+    those in the folder a browser or Word saves beside a page ("报告_files", "报告.files" next to
+    "报告.html": the page's frames, scripts and pictures, not reports), which are put in ``skipped``."""
     out: list[Path] = []
     for s in sources:
         p = Path(s)
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        aside: dict[Path, int] = {}
+        for f in sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES):
+            page_folder = next((d for d in f.relative_to(p).parents if _beside_a_page(p / d)), None)
+            if page_folder is not None:
+                aside[p / page_folder] = aside.get(p / page_folder, 0) + 1
+            else:
+                out.append(f)
+        if skipped is not None:
+            skipped += [f"{d}（网页的附属文件夹，{n} 个文件）" for d, n in aside.items()]
     return out
+
+
+def _beside_a_page(folder: Path) -> bool:
+    name = folder.name
+    for tail in ("_files", ".files"):
+        if name.endswith(tail) and len(name) > len(tail):
+            stem = name[: -len(tail)]
+            return any((folder.parent / f"{stem}{suf}").is_file() for suf in (".html", ".htm", ".mht", ".mhtml"))
+    return False
 
 
 def _pinyin_id(name: str) -> str:
