@@ -471,11 +471,13 @@ def test_a_page_that_only_links_the_report_names_the_attachments(site_dir, tmp_p
     src.write_text(f"<html><body><h1>{TITLE}</h1><p>现将本镇2024年政府信息公开工作年度报告予以公布，详见附件。</p>"
                    '<div class="fj"><a href="/files/2025/年报.pdf">新河镇2024年年报</a>'
                    '<a href="/module/download/downfile.jsp?classid=0&amp;filename=统计表.xlsx">统计表</a>'
-                   '<a href="/attach/1234">附件3.ofd</a><a href="/index.html">首页</a></div></body></html>', encoding="utf-8")
+                   '<a href="/attach/1234">附件3.ofd</a><a href="/index.html">首页</a></div>'
+                   '<iframe src="/pdfjs/web/viewer.html?file=/files/2025/正文.pdf"></iframe></body></html>', encoding="utf-8")
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 1, out
     assert ("页面上没有统计表，只有附件：新河镇2024年年报（/files/2025/年报.pdf）、"
-            "统计表（/module/download/downfile.jsp?classid=0&filename=统计表.xlsx）、附件3.ofd（/attach/1234）") in out, out
+            "统计表（/module/download/downfile.jsp?classid=0&filename=统计表.xlsx）、附件3.ofd（/attach/1234）、"
+            "/pdfjs/web/viewer.html?file=/files/2025/正文.pdf。") in out, out
     assert "首页" not in out and "--tables" in out
     assert not (site_dir / "content").exists()
 

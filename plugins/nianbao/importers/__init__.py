@@ -304,7 +304,7 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
         plan.dropped = doc.dropped
         plan.notes += [Note(doc.kind.upper() if doc.kind in ("pdf", "ofd") else "原文", n) for n in doc.notes]
         if not doc.tables and doc.attachments:
-            shown = "、".join(doc.attachments[:3]) + (f" 等 {len(doc.attachments)} 个" if len(doc.attachments) > 3 else "")
+            shown = "、".join(doc.attachments[:5]) + (f" 等 {len(doc.attachments)} 个" if len(doc.attachments) > 5 else "")
             raise ImportError_(f"页面上没有统计表，只有附件：{shown}。年报可能在附件中：请下载附件后导入附件；"
                                "附件只有统计表时，用 --tables 附件 与本页一并导入")
         if not doc.tables and doc.images:

@@ -103,9 +103,11 @@ ATTACHMENT = re.compile(r"\.(?:pdf|ofd|docx?|wps|xlsx?|et|zip|rar)(?:$|[?#&])", 
 
 
 def _attachments(root) -> list[str]:
+    """Links to such files, and files shown in the page by a viewer (an <iframe> of pdf.js, an <embed>)."""
     out: list[str] = []
-    for a in root.iter("a"):
-        href, text = (a.get("href") or "").strip(), re.sub(r"\s+", "", a.text_content())
+    for a in root.iter("a", "iframe", "embed", "object"):
+        href = (a.get("href") or a.get("src") or a.get("data") or "").strip()
+        text = re.sub(r"\s+", "", a.text_content()) if a.tag == "a" else ""
         if ATTACHMENT.search(href) or ATTACHMENT.search(text):
             shown = f"{text}（{href}）" if text and href and text != href else (text or href)
             if shown not in out:
@@ -157,12 +159,12 @@ def read_html(path: Path, display: str) -> Document:
 
 def _read(raw: bytes | str, display: str, kind: str) -> Document:
     root = lxml_html.document_fromstring(raw if isinstance(raw, str) else _decoded(raw))
+    attachments = _attachments(root)  # before the frames go with the noise
     for bad in list(root.iter(*NOISE)):
         bad.drop_tree()
-    doc = Document(display, kind)
+    doc = Document(display, kind, attachments=attachments)
     content = _content_root(root)
     doc.meta = _meta(root)
-    doc.attachments = _attachments(root)
     for el in content.iter():
         if not isinstance(el.tag, str):
             continue
