@@ -272,6 +272,94 @@ def test_existing_files_are_not_overwritten_without_force(site_dir, tmp_path, ca
     assert not data.read_text(encoding="utf-8").endswith("# 手工修改\n")
 
 
+def _rewrite_docx(path: Path, edit) -> None:
+    """``edit(body)`` on the document's XML (lxml), written back into the package."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    edit(root.find(f"{W}body"))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_word_content_controls_and_tracked_changes(site_dir, tmp_path, capsys):
+    """What OA templates and review leave in a .docx: sections, table rows and cells inside content
+    controls; a number changed with tracked changes not accepted; a row deleted and a sentence moved
+    under revision. Read as accepted, nothing lost or doubled, and the import says so."""
+    from lxml import etree
+
+    report = corpus.base_report("2021", seed=12)
+    src = corpus.write(report, "2021", "docx", tmp_path / "r.docx", TITLE)
+
+    def el(tag, *kids, text=None, **attrs):
+        e = etree.Element(W + tag, {W + k: v for k, v in attrs.items()})
+        e.text = text
+        e.extend(kids)
+        return e
+
+    def sdt(*kids):
+        return el("sdt", el("sdtPr"), el("sdtContent", *kids))
+
+    def edit(body):
+        paras = body.findall(f"{W}p")
+        tables = body.findall(f"{W}tbl")
+        # the first section's paragraphs in a content control
+        first = next(p for p in paras if "".join(p.itertext()) == "一、总体情况")
+        i = list(body).index(first)
+        block = [first, body[i + 1]]
+        for p in block:
+            body.remove(p)
+        body.insert(i, sdt(*block))
+        t3 = tables[1]
+        rows = t3.findall(f"{W}tr")
+        # rows 5 and 6 of table 3 in a repeating-section control; one cell of row 7 in a control
+        body_rows = rows[5:7]
+        at = list(t3).index(rows[5])
+        for r in body_rows:
+            t3.remove(r)
+        t3.insert(at, sdt(*body_rows))
+        cell = rows[7].findall(f"{W}tc")[-1]
+        j = list(rows[7]).index(cell)
+        rows[7].remove(cell)
+        rows[7].insert(j, sdt(cell))
+        # a deleted copy of row 8 (its text only in w:delText)
+        ghost = etree.fromstring(etree.tostring(rows[8]))
+        for t in ghost.iter(f"{W}t"):
+            t.tag = W + "delText"
+        ghost.insert(0, el("trPr", el("del", id="90", author="审核")))
+        rows[8].addprevious(ghost)
+        # a number in row 9 changed under revision: the old one deleted, the new one inserted
+        run = next(r for r in rows[9].iter(f"{W}r") if "".join(r.itertext()).strip().isdigit())
+        new = "".join(run.itertext())
+        parent = run.getparent()
+        k = list(parent).index(run)
+        parent.remove(run)
+        parent.insert(k, el("del", el("r", el("delText", text="999")), id="91", author="审核"))
+        parent.insert(k + 1, el("ins", el("r", el("t", text=new)), id="92", author="审核"))
+        # a sentence moved from the end of the first paragraph to a new paragraph after it
+        intro = paras[1]
+        intro.append(el("moveFrom", el("r", el("t", text="此句已移动。")), id="93", author="审核"))
+        intro.addnext(el("p", el("moveTo", el("r", el("t", text="此句已移动。")), id="94", author="审核")))
+
+    _rewrite_docx(src, edit)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+    assert "文档中有未接受的修订（插入 1 处、删除 2 处、移动 1 处）：按接受全部修订后的文字读取" in out, out
+    md = (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
+    assert md.count("此句已移动。") == 1
+    assert "本年度扎实推进政务公开" in md  # the section inside the content control
+
+
 def test_folder_import_and_dry_run(site_dir, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()

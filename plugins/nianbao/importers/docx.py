@@ -2,6 +2,11 @@
 
 Spans are read from the XML (``w:gridSpan``, ``w:vMerge``) so a merged cell is one cell with its
 geometry; text comes from ``w:t`` only, so field-code instructions (``w:instrText``) never leak in.
+
+Content controls (``w:sdt``, as OA-system templates wrap sections, rows and cells in them) and
+custom XML are read through, at body, row and cell level. Tracked changes not yet accepted are read
+as if accepted (inserted text in, deleted text and deleted rows out, moved text once, where it was
+moved to), and the import says how many there were, so that nothing is taken silently.
 """
 
 from __future__ import annotations
@@ -15,9 +20,39 @@ from .document import Document, GCell, Para, TableGrid
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+WRAPPERS = (W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag")
+
+
+def _children(el, tag: str):
+    """``el``'s children of ``tag``, those inside content controls and custom XML included."""
+    for child in el:
+        if child.tag == tag:
+            yield child
+        elif child.tag in WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _blocks(body):
+    """The body's paragraphs and tables in order, through content controls."""
+    for child in body:
+        if child.tag in (W + "p", W + "tbl"):
+            yield child
+        elif child.tag in WRAPPERS:
+            yield from _blocks(child)
+
+
+def _nodes(el):
+    """``el`` and its descendants in order, less text moved away (``w:moveFrom``: it is read where
+    it was moved to)."""
+    yield el
+    for child in el:
+        if child.tag != W + "moveFrom":
+            yield from _nodes(child)
+
+
 def _text(el) -> str:
     out = []
-    for node in el.iter():
+    for node in _nodes(el):
         if node.tag == W + "t":
             out.append(node.text or "")
         elif node.tag in (W + "tab",):
@@ -40,12 +75,13 @@ def _heading_level(p) -> int | None:
 def _table(tbl, source: str) -> TableGrid:
     cells: list[GCell] = []
     open_v: dict[int, GCell] = {}  # column -> the cell a vertical merge continues
-    for r, tr in enumerate(tbl.findall(f"{W}tr")):
+    rows = [tr for tr in _children(tbl, W + "tr") if tr.find(f"{W}trPr/{W}del") is None]  # a deleted row is gone
+    for r, tr in enumerate(rows):
         col = 0
         before = tr.find(f"{W}trPr/{W}gridBefore")
         if before is not None:
             col += int(before.get(W + "val", "0"))
-        for tc in tr.findall(f"{W}tc"):
+        for tc in _children(tr, W + "tc"):
             pr = tc.find(f"{W}tcPr")
             span = 1
             vmerge = None
@@ -78,7 +114,11 @@ def read_docx(path: Path, display: str) -> Document:
     instr = [n.text for n in body.iter(W + "instrText") if n.text and n.text.strip()]
     if instr:
         doc.dropped.append("删除了域代码：" + "、".join(sorted({i.strip() for i in instr})))
-    for child in body:
+    revisions = {what: sum(1 for _ in body.iter(W + tag)) for tag, what in (("ins", "插入"), ("del", "删除"), ("moveTo", "移动"))}
+    if any(revisions.values()):
+        said = "、".join(f"{what} {n} 处" for what, n in revisions.items() if n)
+        doc.notes.append(f"文档中有未接受的修订（{said}）：按接受全部修订后的文字读取，请与发布的原件核对")
+    for child in _blocks(body):
         if child.tag == W + "p":
             for _pic in child.iter(W + "drawing", W + "pict"):
                 doc.images.append(f"第 {len(doc.paragraphs) + 1} 段的图片")
