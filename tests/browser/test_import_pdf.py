@@ -42,12 +42,18 @@ CASES = [(f, v) for f in ("2021", "2019") for v in PDF_VARIANTS]
 
 @pytest.mark.parametrize("fid,variant", CASES, ids=[f"pdf-{f}-{v}" for f, v in CASES])
 def test_corpus_pdf_imports_to_the_known_figures(chromium, site_dir, tmp_path, capsys, fid, variant):
-    changes, layout, notes = VARIANTS[variant]
-    report = corpus.with_cells(corpus.base_report(fid, seed=corpus.stable_seed("pdf", fid, variant)), changes)
+    check_corpus_import(chromium, site_dir, tmp_path, capsys, fid, variant, "pdf")
+
+
+def check_corpus_import(browser, site_dir, tmp_path, capsys, fid: str, variant: str, kind: str, layout: dict | None = None) -> None:
+    """The corpus report in ``variant``, printed by Chromium (``kind`` "pdf", or "ofd": then
+    converted), imports to its known figures with the variant's notes."""
+    changes, own, notes = VARIANTS[variant]
+    report = corpus.with_cells(corpus.base_report(fid, seed=corpus.stable_seed(kind, fid, variant)), changes)
     if fid == "2019":
         report = corpus.with_cells(report, {("T2", "admin_license", "yoy_change"): "+3"})
         notes = notes + ["带正号"]
-    src = corpus.write(report, fid, "pdf", tmp_path / "report.pdf", _title(fid), layout, browser=chromium)
+    src = corpus.write(report, fid, kind, tmp_path / f"report.{kind}", _title(fid), {**own, **(layout or {})}, browser=browser)
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0, out
     assert f"格式：{fid}" in out
