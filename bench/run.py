@@ -14,6 +14,8 @@ and the bytes a browser downloads for one query (Chromium, when /usr/bin/chromiu
 Writes OUT/results.json, bench/results.md and bench/plot.svg. Each build runs in a fresh process,
 after a sync; corpora and sites are written under OUT, or on a RAM disk where OUT's disk is ext4
 without a journal (see work_dir_for; --work DIR to choose);
+with --parts, the same rounds also build nianbao without the search index (search_enabled: false)
+and without it and the open-data files (export_enabled: false too), to show what each part costs;
 with --repeat N, nianbao and (a) are built in N rounds, alternately (nianbao, (a), nianbao, (a), …, so
 that the two meet the same state of the machine, whose speed drifts), and the fastest run of each is
 kept, with the highest peak memory of the N; the table also gives each round's ratio.
@@ -203,8 +205,22 @@ def _size_of(r) -> int:
         return 0
 
 
+# nianbao with parts of its build turned off (--parts): plugin options added to the corpus's config
+PARTS = {"nosearch": ("search_enabled: false",), "neither": ("search_enabled: false", "export_enabled: false")}
+
+
+def part_config(config: Path, part: str) -> Path:
+    """``config`` (the corpus's mkdocs.yml) with ``part``'s options set on the nianbao plugin."""
+    text = config.read_text(encoding="utf-8")
+    options = "".join(f"      {o}\n" for o in PARTS[part])
+    assert "  - nianbao:\n" in text, "the corpus config lists the nianbao plugin with options"
+    out = config.with_name(f"mkdocs-{part}.yml")
+    out.write_text(text.replace("  - nianbao:\n", "  - nianbao:\n" + options, 1), encoding="utf-8")
+    return out
+
+
 def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False, c_max: int | None = None,
-        repeat: int = 1, work: Path | None = None) -> list[dict]:
+        repeat: int = 1, work: Path | None = None, parts: bool = False) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     work = work or out
     work.mkdir(parents=True, exist_ok=True)
@@ -221,12 +237,19 @@ def run(sizes: list[int], b_max: int, out: Path, query: str, merge: bool = False
         floor_cfg.write_text(PLAIN_CONFIGS["a"], encoding="utf-8")
         # nianbao and the floor in rounds (nianbao, floor, nianbao, floor, …): the ratio compares builds
         # made minutes apart, not one series made a quarter of an hour after the other
-        r, floor = build_rounds([(info["site"] / "mkdocs.yml", site_out), (floor_cfg, work / f"n{n}-a")], repeat)
+        jobs = [(info["site"] / "mkdocs.yml", site_out), (floor_cfg, work / f"n{n}-a")]
+        if parts:
+            jobs += [(part_config(info["site"] / "mkdocs.yml", part), work / f"n{n}-{part}") for part in PARTS]
+        r, floor, *without = build_rounds(jobs, repeat)
+        for _cfg, dest in jobs[2:]:
+            shutil.rmtree(dest, ignore_errors=True)
         row["nianbao"] = {**r, "rounds": True, "size": dir_size(site_out), "page": (site_out / "t00000/2021/index.html").stat().st_size,
                           "index": dir_size(site_out / "pagefind"), "query_bytes": query_bytes(site_out, "pagefind", query)}
         # the search index alone, as the build makes it (in parts above 2,500 pages)
         pf = measure("-c", "import sys; from nianbao.searchindex import run_pagefind; run_pagefind(sys.argv[1], 'pagefind-bench')",
                      str(site_out))
+        if parts:
+            row["nianbao"]["parts"] = {part: {k: w[k] for k in ("seconds", "cpu_seconds", "peak_tree_mb", "runs")} for part, w in zip(PARTS, without)}
         row["nianbao"]["pagefind_seconds"] = pf["seconds"]
         row["nianbao"]["pagefind_peak_mb"] = pf["peak_tree_mb"]
         shutil.rmtree(site_out / "pagefind-bench", ignore_errors=True)
@@ -330,6 +353,22 @@ def table(results: list[dict]) -> str:
                 f"| {r['reports']} | {a['cpu_seconds']:.1f} s | {pf:.1f} s | {(a['cpu_seconds'] + pf) / 2:.1f} s | {2 * a['seconds']:.1f} s | "
                 f"{n['cpu_seconds']:.1f} s | {n['seconds']:.1f} s |"
             )
+    if any("parts" in r["nianbao"] for r in results):
+        lines += [
+            "",
+            "| 报告数 | nianbao 完整生成 | 不建搜索索引 | 也不写开放数据 | (a) 底线 | 三者 ÷ (a) | 三者 CPU |",
+            "|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for r in results:
+            n, a = r["nianbao"], r["a"]
+            if "parts" not in n:
+                continue
+            ns, ne = n["parts"]["nosearch"], n["parts"]["neither"]
+            lines.append(
+                f"| {r['reports']} | {n['seconds']:.1f} s | {ns['seconds']:.1f} s | {ne['seconds']:.1f} s | {a['seconds']:.1f} s | "
+                f"{n['seconds'] / a['seconds']:.2f}、{ns['seconds'] / a['seconds']:.2f}、{ne['seconds'] / a['seconds']:.2f} | "
+                f"{n['cpu_seconds']:.0f}、{ns['cpu_seconds']:.0f}、{ne['cpu_seconds']:.0f} s |"
+            )
     return "\n".join(lines)
 
 
@@ -374,6 +413,8 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=1, help="build nianbao and (a) this many times each and keep the fastest run")
     ap.add_argument("--merge", action="store_true", help="keep the rows of other sizes (and earlier (b) rows) in OUT/results.json")
     ap.add_argument("--report-only", action="store_true", help="only write bench/results.md and plot.svg from OUT/results.json")
+    ap.add_argument("--parts", action="store_true",
+                    help="also build nianbao without the search index, and without it and the open data, in the same rounds")
     ap.add_argument("--work", type=Path, default=None,
                     help="where corpora and sites are written (default: OUT, or a RAM disk when OUT is on ext4 without a journal)")
     a = ap.parse_args(argv)
@@ -381,7 +422,7 @@ def main(argv=None):
         results = json.loads((a.out / "results.json").read_text(encoding="utf-8"))
     else:
         results = run([int(x) for x in a.sizes.split(",")], a.b_max, a.out, a.query, a.merge, a.c_max, a.repeat,
-                      a.work or work_dir_for(a.out))
+                      a.work or work_dir_for(a.out), a.parts)
     (HERE / "results.md").write_text(table(results) + "\n", encoding="utf-8")
     (HERE / "plot.svg").write_text(plot(results), encoding="utf-8")
     print(table(results))

@@ -73,3 +73,23 @@ def test_nianbao_and_the_floor_are_built_in_alternating_rounds(tmp_path, monkeyp
     assert (a["seconds"], a["runs"], a["peak_tree_mb"]) == (3.0, [3.0, 3.5], 204.0)
     assert run.round_ratios({**n, "rounds": True}, a) == "3.33、2.57"
     assert run.round_ratios(n, a) == "—"  # results measured before rounds: no pairing to show
+
+
+def test_parts_turn_off_search_and_open_data_in_the_corpus_config(tmp_path):
+    """--parts builds the same corpus with the plugin's search, then search and export, turned off;
+    the table gives each against the floor."""
+    import run
+
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text("site_name: x\nplugins:\n  - nianbao:\n      notice: 虚构\nmarkdown_extensions: []\n", encoding="utf-8")
+    import yaml
+
+    for part, off in (("nosearch", {"search_enabled"}), ("neither", {"search_enabled", "export_enabled"})):
+        conf = yaml.safe_load(run.part_config(cfg, part).read_text(encoding="utf-8"))
+        options = conf["plugins"][0]["nianbao"]
+        assert options == {"notice": "虚构", **{k: False for k in off}}
+    row = {"reports": 10, "nianbao": {"seconds": 8.0, "cpu_seconds": 12.0, "peak_rss_mb": 1, "size": 1, "page": 1, "index": 1, "query_bytes": 1,
+                                      "parts": {"nosearch": {"seconds": 5.0, "cpu_seconds": 8.0}, "neither": {"seconds": 4.2, "cpu_seconds": 6.0}}},
+           "a": {"seconds": 2.0, "cpu_seconds": 2.0, "peak_rss_mb": 1, "page": 1}}
+    md = run.table([row]).splitlines()
+    assert "| 10 | 8.0 s | 5.0 s | 4.2 s | 2.0 s | 4.00、2.50、2.10 | 12、8、6 s |" in md
