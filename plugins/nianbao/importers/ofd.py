@@ -272,7 +272,7 @@ class Package:
     def page(self, name: str, default, templates: dict[str, str]) -> Page:
         el = self.xml(name)
         box = _box(_text(el, "Area", "PhysicalBox"), f"{name} 的 PhysicalBox") or default or (0, 0, 210, 297)
-        reader = _Objects(name, box)
+        reader = _Objects(box)
         for t in _kids(el, "Template"):  # the template's objects first: they are drawn underneath
             loc = templates.get(t.get("TemplateID", ""))
             if loc:
@@ -294,8 +294,7 @@ def _width(ch: str, size: float) -> float:
 class _Objects:
     """The text, lines and pictures of a page's (or template's) layers, in page points."""
 
-    def __init__(self, name: str, box: tuple[float, float, float, float]):
-        self.name = name
+    def __init__(self, box: tuple[float, float, float, float]):
         self.x0, self.y0 = box[0], box[1]
         self.chars: list[dict] = []
         self.edges: list[dict] = []
@@ -326,10 +325,10 @@ class _Objects:
                     self.images += 1
 
     def text(self, obj: ET.Element, m: Matrix, at: str) -> None:
-        size = _number(obj.get("Size"), f"{at} 的 Size") * m.scale
+        own = _number(obj.get("Size"), f"{at} 的 Size")  # in the object's space
+        size = own * m.scale  # on the page
         if size <= 0:
             return
-        own = _number(obj.get("Size"), f"{at} 的 Size")
         x = y = 0.0
         for code in _kids(obj, "TextCode"):
             text = code.text or ""
