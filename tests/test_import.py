@@ -436,6 +436,42 @@ def test_doc_without_libreoffice_says_what_to_do(site_dir, tmp_path, capsys, mon
     assert code == 1 and "需要 LibreOffice" in out and "另存为 .docx" in out
 
 
+@pytest.mark.parametrize("inside", ["html", "mhtml"])
+def test_a_doc_that_is_a_web_page_inside_imports_without_libreoffice(site_dir, tmp_path, capsys, monkeypatch, inside):
+    """Portals' "下载 Word 版" often gives a web page (or a one-file web page) named .doc."""
+    import shutil as sh
+
+    monkeypatch.setattr(sh, "which", lambda name: None)  # no LibreOffice: the page is read as a page
+    report = corpus.base_report("2021", seed=14)
+    page = corpus.to_html(report, "2021", TITLE, {})
+    src = tmp_path / "年报.doc"
+    src.write_bytes(page.encode("utf-8") if inside == "html" else _mhtml(page, "gb2312", "quoted-printable"))
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert "文件扩展名为 .doc，内容是网页：按网页读取" in out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+
+
+def test_an_xls_that_is_a_web_table_serves_as_the_tables_attachment(site_dir, tmp_path, capsys, monkeypatch):
+    """"导出 Excel" on many portals writes an HTML table under an .xls name."""
+    import shutil as sh
+
+    monkeypatch.setattr(sh, "which", lambda name: None)
+    report = corpus.base_report("2021", seed=15)
+    full = corpus.to_html(report, "2021", TITLE, {})
+    tables = "".join(re.findall(r"(?s)<table.*?</table>", full))
+    xls = tmp_path / "附表.xls"
+    xls.write_text(f'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="gb2312"></head><body>{tables}</body></html>',
+                   encoding="gb2312")
+    page = tmp_path / "page.html"
+    page.write_text(re.sub(r"(?s)<table.*?</table>", "", full), encoding="utf-8")
+    code, out = run(capsys, "import", str(page), "--tables", str(xls), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+    assert "统计表取自附件 附表.xls（4 张）" in out  # the page's metadata table came along
+    assert "附件 附表.xls：文件扩展名为 .xls，内容是网页：按网页读取" in out
+
+
 def test_pdf_radical_table_maps_into_unified_ideographs():
     assert len(RADICALS) == len(set(RADICALS)) > 60
     for radical, ideograph in RADICALS.items():

@@ -78,6 +78,10 @@ def read_document(path: Path, display: str) -> Document:
         from .ofd import read_ofd
 
         return read_ofd(path, display)
+    if suffix in (".doc", ".wps", ".xls", ".et"):
+        web = _web_page_inside(path, display)
+        if web is not None:
+            return web
     if suffix in (".doc", ".wps"):
         return _read_via_libreoffice(path, display)
     if suffix == ".xlsx":
@@ -88,6 +92,31 @@ def read_document(path: Path, display: str) -> Document:
         return _read_via_libreoffice(path, display, "xlsx")
     raise ImportError_(f"不支持的文件类型 {suffix}：可导入 .txt（Word 另存为纯文本）、.docx、.html（及单个文件的网页 .mht、.mhtml）、.pdf、.ofd（有文字层的），以及装有 LibreOffice 时的 .doc、.wps"
                        "（统计表附件另可为 .xlsx，装有 LibreOffice 时 .xls、.et）")
+
+
+_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S)
+_MIME_START = re.compile(rb"^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?(?:mime-version:|content-type:\s*multipart/related)", re.I)
+
+
+def _web_page_inside(path: Path, display: str | None = None) -> Document | None:
+    """A .doc or .xls that is a web page inside (what many portals' "下载 Word 版"/"导出 Excel"
+    give, and what Word writes for "网页" saved under a .doc name): read as the page (.mht if it is
+    one file with its pictures), with no LibreOffice needed; None for a real Office file."""
+    from .html import read_mhtml, read_page
+
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):  # Office 97 compound file; a ZIP (OOXML)
+        return None
+    if _MIME_START.match(head.replace(b"\r\n", b"\n")):
+        doc = read_mhtml(path, display or path.name)
+    elif _HTML_START.match(head):
+        doc = read_page(path.read_bytes(), display or path.name, "html")
+    else:
+        return None
+    doc.kind = path.suffix.lstrip(".").lower()
+    doc.notes.append(f"文件扩展名为 {path.suffix}，内容是网页：按网页读取")
+    return doc
 
 
 def _read_via_libreoffice(path: Path, display: str, to: str = "docx") -> Document:

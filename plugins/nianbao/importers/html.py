@@ -147,17 +147,17 @@ def read_mhtml(path: Path, display: str) -> Document:
     if charset:  # the part's charset says what its bytes are, over the page's own <meta> (as a browser reads it)
         try:
             text = raw.decode("gb18030" if charset.lower() in ("gb2312", "gbk", "x-gbk") else charset)
-            return _read(re.sub(r"^\s*<\?xml[^>]*>", "", text), display, "mhtml")  # lxml takes no declaration in text
+            return read_page(re.sub(r"^\s*<\?xml[^>]*>", "", text), display, "mhtml")  # lxml takes no declaration in text
         except (LookupError, UnicodeDecodeError):
             pass  # an unknown or wrong label: read as the page itself declares, or as an undeclared page
-    return _read(raw, display, "mhtml")
+    return read_page(raw, display, "mhtml")
 
 
 def read_html(path: Path, display: str) -> Document:
-    return _read(path.read_bytes(), display, "html")
+    return read_page(path.read_bytes(), display, "html")
 
 
-def _read(raw: bytes | str, display: str, kind: str) -> Document:
+def read_page(raw: bytes | str, display: str, kind: str) -> Document:
     root = lxml_html.document_fromstring(raw if isinstance(raw, str) else _decoded(raw))
     attachments = _attachments(root)  # before the frames go with the noise
     for bad in list(root.iter(*NOISE)):
