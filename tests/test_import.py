@@ -472,6 +472,70 @@ def test_an_xls_that_is_a_web_table_serves_as_the_tables_attachment(site_dir, tm
     assert "附件 附表.xls：文件扩展名为 .xls，内容是网页：按网页读取" in out
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".docx", ".html", ".mht", ".pdf", ".ofd", ".doc", ".xlsx", ".xls"])
+def test_an_empty_file_is_refused_as_empty(site_dir, tmp_path, capsys, suffix):
+    src = tmp_path / f"r{suffix}"
+    src.write_bytes(b"")
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and "无法导入：文件是空的（0 字节）" in out, out
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"not a zip at all", "无法读取 Word 文件 r.docx（文件损坏，或不是 .docx）：PackageNotFoundError"),
+    ("zip-without-document", "无法读取 Word 文件 r.docx（文件损坏，或不是 .docx）"),
+    ("zip-with-broken-xml", "无法读取 Word 文件 r.docx（文件损坏，或不是 .docx）"),
+], ids=["garbage", "no-document-part", "broken-xml"])
+def test_a_damaged_docx_is_refused_without_a_traceback(site_dir, tmp_path, capsys, content, message):
+    import zipfile
+
+    src = tmp_path / "r.docx"
+    if isinstance(content, bytes):
+        src.write_bytes(content)
+    else:
+        good = corpus.write(corpus.base_report("2021", seed=1), "2021", "docx", tmp_path / "good.docx", TITLE)
+        with zipfile.ZipFile(good) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        if content == "zip-without-document":
+            del parts["word/document.xml"]
+        else:
+            parts["word/document.xml"] = parts["word/document.xml"][:500]
+        with zipfile.ZipFile(src, "w") as z:
+            for n, data in parts.items():
+                z.writestr(n, data)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 1 and message in out, out
+    assert "Traceback" not in out
+
+
+def test_a_page_of_whitespace_is_refused(site_dir, tmp_path, capsys):
+    (tmp_path / "r.html").write_text("  \n\t\n", encoding="utf-8")
+    code, out = run(capsys, "import", str(tmp_path / "r.html"), "--root", str(site_dir))
+    assert code == 1 and "无法导入：网页没有内容" in out, out
+
+
+def test_an_unforeseen_fault_names_itself_and_the_run_goes_on(site_dir, tmp_path, capsys, monkeypatch):
+    """The last resort: a fault nianbao did not foresee in one source is that source's refusal (type
+    and message, a request to report it), not a traceback, and the next source is still imported."""
+    import nianbao.importers as importers
+
+    real = importers.plan_document
+
+    def faulty(doc, root, unit_id, year, display):
+        if "bad" in display:
+            raise RuntimeError("模拟的缺陷")
+        return real(doc, root, unit_id, year, display)
+
+    monkeypatch.setattr(importers, "plan_document", faulty)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    corpus.write(corpus.base_report("2021", seed=2), "2021", "txt", folder / "a-bad.txt", TITLE)
+    corpus.write(corpus.base_report("2021", seed=3), "2021", "txt", folder / "b-good.txt", TITLE.replace("2024", "2023"))
+    code, out = run(capsys, "import", str(folder), "--root", str(site_dir))
+    assert code == 1, out
+    assert "无法导入：导入时出错（RuntimeError: 模拟的缺陷）：若原文件能正常打开，这是 nianbao 的缺陷，请连同文件报告" in out
+    assert (site_dir / "data/xinhe/2023.yml").exists() and "Traceback" not in out
+
+
 def test_pdf_radical_table_maps_into_unified_ideographs():
     assert len(RADICALS) == len(set(RADICALS)) > 60
     for radical, ideograph in RADICALS.items():

@@ -135,3 +135,13 @@ def test_tables_from_an_excel_97_attachment(office, site_dir, tmp_path, capsys, 
     bad.write_bytes(b"\x00" * 64)
     code, out = run(capsys, "import", str(page), "--tables", str(bad), "--root", str(site_dir), "--force")
     assert code == 1 and "Traceback" not in out and ("无法打开 bad" in out or "没有表格" in out), out
+
+
+def test_a_word_97_file_named_docx_is_converted(converted, site_dir, tmp_path, capsys):
+    """A .doc renamed .docx (as mail and portals do): read by its content, through LibreOffice."""
+    src = tmp_path / "renamed.docx"
+    shutil.copy(converted / "2021-plain.doc", src)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert "文件扩展名为 .docx，内容是 Office 97 格式（.doc）：经 LibreOffice 转换读取" in out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(_report("2021", "plain"))

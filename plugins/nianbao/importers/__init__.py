@@ -54,14 +54,28 @@ class Plan:
 
 def read_document(path: Path, display: str) -> Document:
     suffix = path.suffix.lower()
+    if path.is_file() and path.stat().st_size == 0:
+        raise ImportError_("文件是空的（0 字节）")
     if suffix == ".txt":
         from .txt import read_txt
 
         return read_txt(path, display)
+    if suffix in (".docx", ".xlsx"):  # a web page or an Office 97 file under the newer name
+        web = _web_page_inside(path, display)
+        if web is not None:
+            return web
+        with path.open("rb") as f:
+            if f.read(4) == b"\xd0\xcf\x11\xe0":
+                doc = _read_via_libreoffice(path, display, suffix[1:])
+                doc.notes.append(f"文件扩展名为 {suffix}，内容是 Office 97 格式（.{'doc' if suffix == '.docx' else 'xls'}）：经 LibreOffice 转换读取")
+                return doc
     if suffix == ".docx":
         from .docx import read_docx
 
-        return read_docx(path, display)
+        try:
+            return read_docx(path, display)
+        except Exception as e:  # noqa: BLE001 - python-docx and lxml have no common error base: a message, not a traceback
+            raise ImportError_(f"无法读取 Word 文件 {path.name}（文件损坏，或不是 .docx）：{type(e).__name__}") from None
     if suffix in (".html", ".htm"):
         from .html import read_html
 
@@ -308,11 +322,19 @@ def iter_plans(path: Path, root: Path, unit_id: str | None = None, year: int | N
     except (OSError, ValueError) as e:
         yield 1, 1, Plan(display, error=f"无法读取：{e}")
         return
+    except Exception as e:  # noqa: BLE001 - the last resort, as below
+        yield 1, 1, Plan(display, error=f"读取时出错（{type(e).__name__}: {e}）：文件可能损坏；若它能正常打开，这是 nianbao 的缺陷，请连同文件报告")
+        return
     if len(parts) > 1 and (unit_id or year or tables):
         yield 1, 1, Plan(display, error=f"原文有 {len(parts)} 份年报：--unit、--year、--tables 只能用于只有一份年报的文件")
         return
     for k, part in enumerate(parts, 1):
-        yield k, len(parts), plan_document(part, root, unit_id, year, display if len(parts) == 1 else f"{display}（第 {k} 份）")
+        shown = display if len(parts) == 1 else f"{display}（第 {k} 份）"
+        try:
+            plan = plan_document(part, root, unit_id, year, shown)
+        except Exception as e:  # noqa: BLE001 - the last resort: one source's fault stops neither the run nor shows a traceback
+            plan = Plan(shown, error=f"导入时出错（{type(e).__name__}: {e}）：若原文件能正常打开，这是 nianbao 的缺陷，请连同文件报告")
+        yield k, len(parts), plan
 
 
 def plan_import(path: Path, root: Path, unit_id: str | None = None, year: int | None = None, display: str | None = None,

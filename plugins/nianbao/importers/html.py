@@ -158,7 +158,14 @@ def read_html(path: Path, display: str) -> Document:
 
 
 def read_page(raw: bytes | str, display: str, kind: str) -> Document:
-    root = lxml_html.document_fromstring(raw if isinstance(raw, str) else _decoded(raw))
+    from lxml.etree import ParserError
+
+    from .recognize import ImportError_
+
+    try:
+        root = lxml_html.document_fromstring(raw if isinstance(raw, str) else _decoded(raw))
+    except ParserError:
+        raise ImportError_("网页没有内容") from None
     attachments = _attachments(root)  # before the frames go with the noise
     for bad in list(root.iter(*NOISE)):
         bad.drop_tree()
