@@ -174,3 +174,13 @@ def test_show_2019_format_uses_its_own_keys(capsys, site):
 def test_show_missing_report(capsys):
     code, _, err = run(capsys, "show", "lucun", "2024", "--root", str(ROOT))
     assert code == 2 and "没有可读取的报告" in err
+
+
+def test_a_file_system_refusal_is_a_message_not_a_traceback(capsys, tmp_path):
+    """--out under a file (or a folder the user may not write): the system's reason and the path, exit 1."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    code, out, err = run(capsys, "export", "--root", str(ROOT), "--out", str(blocker / "sub"))
+    assert code == 1, err
+    assert f"nianbao: 无法读写文件：{blocker / 'sub'}：Not a directory" in err
+    assert "Traceback" not in out + err

@@ -317,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output went to a reader that stopped (nianbao show … | head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes on exit
         return 141
+    except OSError as e:  # the file system refused (no such folder, no permission, disk full): its words, no traceback
+        where = f"{e.filename}：" if e.filename else ""
+        print(f"nianbao: 无法读写文件：{where}{e.strerror or e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
