@@ -472,6 +472,19 @@ def test_an_xls_that_is_a_web_table_serves_as_the_tables_attachment(site_dir, tm
     assert "附件 附表.xls：文件扩展名为 .xls，内容是网页：按网页读取" in out
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "gb2312", "utf-8-sig"])
+def test_word_plain_text_in_each_encoding_word_offers(site_dir, tmp_path, capsys, encoding):
+    """另存为纯文本: GB2312 (Word's default here), Unicode (UTF-16 with a byte-order mark; without one
+    from other tools), UTF-8 with a signature: each reads to the same figures."""
+    report = corpus.base_report("2021", seed=16)
+    text = corpus.to_txt(report, "2021", TITLE, {})
+    src = tmp_path / "r.txt"
+    src.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".docx", ".html", ".mht", ".pdf", ".ofd", ".doc", ".xlsx", ".xls"])
 def test_an_empty_file_is_refused_as_empty(site_dir, tmp_path, capsys, suffix):
     src = tmp_path / f"r{suffix}"

@@ -9,16 +9,28 @@ from .artefacts import strip_artefacts
 from .document import Document, GCell, Para, TableGrid
 
 
+def _encodings(raw: bytes) -> tuple[str, ...]:
+    """The encodings to try, in order. Word's 另存为纯文本 offers GB2312 (its default here) and
+    Unicode, which is UTF-16 with a byte-order mark, as Notepad's "Unicode" is; without the mark,
+    UTF-16 shows as a NUL byte in every other place of Chinese-and-ASCII text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("utf-16",)
+    head = raw[:4000]
+    if head.count(b"\x00") > len(head) // 4:
+        return ("utf-16-le", "utf-16-be") if head[1::2].count(b"\x00") >= head[::2].count(b"\x00") else ("utf-16-be", "utf-16-le")
+    return ("utf-8-sig", "gb18030")
+
+
 def read_txt(path: Path, display: str) -> Document:
     raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
+    for enc in _encodings(raw):
         try:
             text = raw.decode(enc)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise ValueError("无法识别文件编码")
+    else:
+        raise ValueError("无法识别文件编码（试过 " + "、".join(_encodings(raw)) + "）")
     doc = Document(display, "txt")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     table: list[list[tuple[str, int]]] | None = None  # rows of (cell text, line number)
