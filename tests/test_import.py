@@ -665,6 +665,30 @@ def test_tables_pasted_as_pictures_are_named_in_the_message(site_dir, tmp_path, 
     assert not (site_dir / "content").exists()
 
 
+@pytest.mark.parametrize("wrap", ["div", "td"])
+def test_a_page_laid_out_with_tables_imports_like_the_plain_page(site_dir, tmp_path, capsys, wrap):
+    """Old CMS templates lay the page out in tables, the article in one cell (inside a div of its
+    own, or straight in the cell): that table is the layout; the tables inside it are the report's."""
+    report = corpus.base_report("2021", seed=3)
+    plain = corpus.to_html(report, "2021", TITLE, {})
+    body = re.search(r"(?s)<body[^>]*>(.*)</body>", plain)[1]
+    inner = f'<div class="article">{body}</div>' if wrap == "div" else body
+    page = plain.replace(body, '<table width="1000"><tr><td>首页 | 政务公开 | 信息公开年报</td></tr>'
+                               f'<tr><td><table><tr><td>当前位置：首页</td></tr></table></td></tr><tr><td>{inner}</td></tr>'
+                               "<tr><td>主办单位：示例县人民政府</td></tr></table>")
+    out = {}
+    for name, text in (("plain", plain), ("layout", page)):
+        root = tmp_path / name
+        (root / "data").mkdir(parents=True)
+        (root / "data/units.yml").write_text(REGISTRY, encoding="utf-8")
+        (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
+        code, said = run(capsys, "import", str(tmp_path / f"{name}.html"), "--root", str(root))
+        assert code == 0, said
+        assert tables_of(imported(root, "xinhe", 2024)) == corpus.expected(report)
+        out[name] = (root / "content/xinhe/2024.md").read_text(encoding="utf-8").split("\n", 1)[1]
+    assert out["layout"] == out["plain"]
+
+
 def test_a_page_that_only_links_the_report_names_the_attachments(site_dir, tmp_path, capsys):
     """A CMS page saying 详见附件: the refusal names the linked files (by address, a download
     script's file name, or the link's text), not only "no tables"."""

@@ -172,18 +172,21 @@ def read_page(raw: bytes | str, display: str, kind: str) -> Document:
     doc = Document(display, kind, attachments=attachments)
     content = _content_root(root)
     doc.meta = _meta(root)
+    # a table holding other tables lays the page out (old CMS templates put the whole article in one
+    # cell): it is not read as a table, its cells are read as the page; the tables with no table
+    # inside are the data
+    layout = {t for t in root.iter("table") if next(t.iterdescendants("table"), None) is not None}
     for el in content.iter():
         if not isinstance(el.tag, str):
             continue
         if el.tag == "table":
-            if any(a.tag == "table" for a in el.iterancestors()):
-                continue
-            doc.blocks.append(_table(el, f"第 {len(doc.tables) + 1} 张表"))
+            if el not in layout:
+                doc.blocks.append(_table(el, f"第 {len(doc.tables) + 1} 张表"))
             continue
         if el.tag == "img":
             doc.images.append(el.get("src") or el.get("alt") or "图片")
-        if any(a.tag == "table" for a in el.iterancestors()):
-            continue
+        if next((a for a in el.iterancestors("table")), None) not in (None, *layout):
+            continue  # a data table's cell: read with its table
         if el.tag in BLOCKS and not any(c.tag in BLOCKS or c.tag == "table" for c in el):
             text = strip_artefacts(_cell_text(el), doc.dropped, f"第 {len(doc.paragraphs) + 1} 段")
             for line in text.split("\n"):
