@@ -360,6 +360,41 @@ def test_word_content_controls_and_tracked_changes(site_dir, tmp_path, capsys):
     assert "本年度扎实推进政务公开" in md  # the section inside the content control
 
 
+def test_a_word_file_laid_out_in_a_table_imports_like_the_plain_one(tmp_path, capsys):
+    """A template that puts the whole text in one cell of a table (with a table of its own for the
+    letterhead): that table is the layout, the tables inside it are the report's."""
+    from lxml import etree
+
+    report = corpus.base_report("2021", seed=17)
+    out = {}
+    for name in ("plain", "layout"):
+        src = corpus.write(report, "2021", "docx", tmp_path / f"{name}.docx", TITLE)
+        if name == "layout":
+            def edit(body):
+                kids = [k for k in body if k.tag != W + "sectPr"]
+                outer = etree.Element(W + "tbl")
+                head = etree.SubElement(etree.SubElement(outer, W + "tr"), W + "tc")
+                letterhead = etree.SubElement(etree.SubElement(etree.SubElement(head, W + "tbl"), W + "tr"), W + "tc")
+                etree.SubElement(etree.SubElement(etree.SubElement(letterhead, W + "p"), W + "r"), W + "t").text = "示例县人民政府办公室文件"
+                etree.SubElement(head, W + "p")
+                cell = etree.SubElement(etree.SubElement(outer, W + "tr"), W + "tc")
+                for k in kids:
+                    body.remove(k)
+                    cell.append(k)
+                etree.SubElement(cell, W + "p")
+                body.insert(0, outer)
+
+            _rewrite_docx(src, edit)
+        root = tmp_path / name
+        (root / "data").mkdir(parents=True)
+        (root / "data/units.yml").write_text(REGISTRY, encoding="utf-8")
+        code, said = run(capsys, "import", str(src), "--root", str(root))
+        assert code == 0, said
+        assert tables_of(imported(root, "xinhe", 2024)) == corpus.expected(report)
+        out[name] = (root / "content/xinhe/2024.md").read_text(encoding="utf-8").split("\n", 1)[1]
+    assert out["layout"] == out["plain"]
+
+
 def test_folder_import_and_dry_run(site_dir, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -33,9 +33,15 @@ def _children(el, tag: str):
 
 
 def _blocks(body):
-    """The body's paragraphs and tables in order, through content controls."""
+    """The body's paragraphs and tables in order, through content controls. A table holding tables
+    lays the document out (a template that puts the whole text in one cell): its cells' paragraphs
+    and tables are read in its place, as a web page's layout table is."""
     for child in body:
-        if child.tag in (W + "p", W + "tbl"):
+        if child.tag == W + "tbl" and next(child.iterdescendants(W + "tbl"), None) is not None:
+            for tr in _children(child, W + "tr"):
+                for tc in _children(tr, W + "tc"):
+                    yield from _blocks(tc)
+        elif child.tag in (W + "p", W + "tbl"):
             yield child
         elif child.tag in WRAPPERS:
             yield from _blocks(child)
