@@ -395,6 +395,61 @@ def test_a_word_file_laid_out_in_a_table_imports_like_the_plain_one(tmp_path, ca
     assert out["layout"] == out["plain"]
 
 
+@pytest.mark.parametrize("chunk", ["html", "mht", "docx"])
+def test_a_word_file_whose_content_is_an_embedded_page(site_dir, tmp_path, capsys, chunk):
+    """HTML-to-Word exports put the page itself in the .docx (w:altChunk), which Word shows as the
+    document's text: read in place, between the paragraphs around it."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    report = corpus.base_report("2021", seed=18)
+    page = corpus.to_html(report, "2021", TITLE, {})
+    d = docx.Document()
+    d.add_paragraph("（本文由网站导出）")
+    if chunk == "html":
+        part = Part(PackURI("/word/afchunk.htm"), "text/html", page.encode("utf-8"), d.part.package)
+    elif chunk == "mht":
+        part = Part(PackURI("/word/afchunk.mht"), "message/rfc822", _mhtml(page, "gb2312", "quoted-printable"), d.part.package)
+    else:  # a whole .docx inside (what joining documents with altChunk makes)
+        inner = corpus.write(report, "2021", "docx", tmp_path / "inner.docx", TITLE)
+        part = Part(PackURI("/word/afchunk.docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    inner.read_bytes(), d.part.package)
+    alt = OxmlElement("w:altChunk")
+    alt.set(qn("r:id"), d.part.relate_to(part, RT.A_F_CHUNK))
+    d.element.body.insert(1, alt)
+    src = tmp_path / "r.docx"
+    d.save(str(src))
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
+    assert code == 0, out
+    assert f"文档的内容嵌入为{'文档' if chunk == 'docx' else '网页'}（altChunk），按其原样读取" in out
+    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
+    assert "## 一、总体情况" in (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
+
+
+def test_an_embedded_chunk_nianbao_cannot_read_is_said(site_dir, tmp_path, capsys):
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.add_paragraph(TITLE)
+    part = Part(PackURI("/word/afchunk.rtf"), "application/rtf", b"{\\rtf1 ...}", d.part.package)
+    alt = OxmlElement("w:altChunk")
+    alt.set(qn("r:id"), d.part.relate_to(part, RT.A_F_CHUNK))
+    d.element.body.insert(1, alt)
+    d.save(str(tmp_path / "r.docx"))
+    code, out = run(capsys, "import", str(tmp_path / "r.docx"), "--root", str(site_dir))
+    assert code == 1, out
+    assert "文档中有一处嵌入内容（altChunk，application/rtf）不是网页或 Word 文档，未能读取：请对照原文补录" in out
+
+
 def test_folder_import_and_dry_run(site_dir, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()

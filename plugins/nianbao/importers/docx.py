@@ -41,7 +41,7 @@ def _blocks(body):
             for tr in _children(child, W + "tr"):
                 for tc in _children(tr, W + "tc"):
                     yield from _blocks(tc)
-        elif child.tag in (W + "p", W + "tbl"):
+        elif child.tag in (W + "p", W + "tbl", W + "altChunk"):
             yield child
         elif child.tag in WRAPPERS:
             yield from _blocks(child)
@@ -114,7 +114,11 @@ def _table(tbl, source: str) -> TableGrid:
 def read_docx(path: Path, display: str) -> Document:
     import docx  # python-docx
 
-    d = docx.Document(str(path))
+    return _read(docx.Document(str(path)), display)
+
+
+def _read(d, display: str) -> Document:
+    """A python-docx document's paragraphs and tables (and the documents embedded in it)."""
     doc = Document(display, "docx")
     body = d.element.body
     instr = [n.text for n in body.iter(W + "instrText") if n.text and n.text.strip()]
@@ -133,4 +137,46 @@ def read_docx(path: Path, display: str) -> Document:
                 doc.blocks.append(Para(text.strip(), _heading_level(child)))
         elif child.tag == W + "tbl":
             doc.blocks.append(_table(child, f"第 {len(doc.tables) + 1} 张表"))
+        elif child.tag == W + "altChunk":
+            _alt_chunk(d, child, doc)
     return doc
+
+
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _alt_chunk(d, el, doc: Document) -> None:
+    """An embedded document (``w:altChunk``: what HTML-to-Word exports write: the page itself inside
+    the .docx, which Word shows as if it were the document's text): read in place by its own reader."""
+    import io
+
+    from .html import read_mhtml_bytes, read_page
+
+    part = d.part.related_parts.get(el.get(R_ID))
+    if part is None:
+        doc.notes.append("文档中有一处嵌入内容（altChunk）找不到其文件，未能读取：请对照原文补录")
+        return
+    kind = part.content_type
+    if kind in ("text/html", "application/xhtml+xml"):
+        sub = read_page(part.blob, doc.path, "html")
+    elif kind == "message/rfc822":
+        sub = read_mhtml_bytes(part.blob, doc.path)
+    elif kind == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":  # a .docx package
+        import docx
+
+        sub = _read(docx.Document(io.BytesIO(part.blob)), doc.path)
+        doc.notes += sub.notes
+    else:
+        sub = None
+    if sub is None:
+        doc.notes.append(f"文档中有一处嵌入内容（altChunk，{kind}）不是网页或 Word 文档，未能读取：请对照原文补录")
+        return
+    for b in sub.blocks:
+        if isinstance(b, TableGrid):
+            b.source = f"第 {len(doc.tables) + 1} 张表"
+        doc.blocks.append(b)
+    doc.images += sub.images
+    doc.dropped += sub.dropped
+    doc.attachments += sub.attachments
+    doc.meta = {**sub.meta, **doc.meta}  # the page's title and dates, unless the document had its own
+    doc.notes.append(f"文档的内容嵌入为{'网页' if 'html' in kind or kind == 'message/rfc822' else '文档'}（altChunk），按其原样读取")

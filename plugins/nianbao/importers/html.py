@@ -133,12 +133,17 @@ def _decoded(raw: bytes) -> bytes | str:
 def read_mhtml(path: Path, display: str) -> Document:
     """A page saved as one file (.mht, .mhtml: "网页，单个文件" in a browser or in Word): a MIME
     message whose first HTML part is the page, in its own transfer encoding and charset."""
+    return read_mhtml_bytes(path.read_bytes(), display)
+
+
+def read_mhtml_bytes(data: bytes, display: str) -> Document:
+    """As :func:`read_mhtml`, from the file's bytes (a page embedded in a Word file is one too)."""
     import email
     import email.policy
 
     from .recognize import ImportError_
 
-    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
     part = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
     if part is None:
         raise ImportError_("不是有效的 MHTML 网页文件（其中没有 HTML 部分）：请在浏览器中另存为“网页，全部”（.html）后导入")
