@@ -450,6 +450,57 @@ def test_an_embedded_chunk_nianbao_cannot_read_is_said(site_dir, tmp_path, capsy
     assert "文档中有一处嵌入内容（altChunk，application/rtf）不是网页或 Word 文档，未能读取：请对照原文补录" in out
 
 
+def _zip(path: Path, members: dict[str, bytes], utf8: bool = True) -> Path:
+    """A .zip of ``members``; ``utf8=False``: names in GBK bytes without the UTF-8 flag, as Windows'
+    zip tools write them (zipfile writes only ASCII or flagged UTF-8, so each name is written as an
+    ASCII stand-in of the same length and its bytes are put back after)."""
+    import zipfile
+
+    swaps = []
+    with zipfile.ZipFile(path, "w") as z:
+        for i, (name, data) in enumerate(members.items()):
+            if utf8:
+                z.writestr(name, data)
+                continue
+            gbk = name.encode("gbk")
+            stand_in = bytes(c if c in b"/." else ord("a") + i for c in gbk)
+            swaps.append((stand_in, gbk))
+            z.writestr(stand_in.decode("ascii"), data)
+    raw = path.read_bytes()
+    for stand_in, gbk in swaps:
+        assert raw.count(stand_in) == 2  # the local header and the central directory
+        raw = raw.replace(stand_in, gbk)
+    path.write_bytes(raw)
+    return path
+
+
+@pytest.mark.parametrize("utf8", [True, False], ids=["utf8-names", "gbk-names"])
+def test_a_zip_of_reports_imports_each_report_in_it(site_dir, tmp_path, capsys, utf8):
+    """打包下载: a .zip of a county's reports (Chinese names in GBK when a Windows tool made it),
+    with a page's folder and a file of another kind inside, and a member path that tries to leave."""
+    a = corpus.to_txt(corpus.base_report("2021", seed=21), "2021", TITLE.replace("2024", "2023"), {}).encode("gb2312")
+    b = corpus.to_html(corpus.base_report("2021", seed=22), "2021", TITLE, {}).encode("utf-8")
+    src = _zip(tmp_path / "年报.zip", {"新河镇/2023年年报.txt": a, "新河镇/2024年年报.html": b,
+                                       "新河镇/2024年年报_files/分享.html": b"<html><body>share</body></html>",
+                                       "说明.jpg": b"\xff\xd8", "../逃出.txt": a}, utf8)
+    code, out = run(capsys, "import", str(src), "--root", str(site_dir), "--dry-run")
+    assert code == 0, out
+    assert f"导入 {src}/新河镇/2023年年报.txt" in out and f"导入 {src}/新河镇/2024年年报.html" in out
+    assert f"导入 {src}/逃出.txt" in out  # "../" taken off: nothing is written outside the temporary folder
+    assert f"跳过 {src}/新河镇/2024年年报_files（网页的附属文件夹，1 个文件）" in out
+    assert f"跳过 {src} 中不是年报格式的 1 个文件：说明.jpg" in out
+    assert not (tmp_path / "逃出.txt").exists()
+
+
+def test_a_damaged_or_locked_zip_is_refused_and_the_others_go_on(site_dir, tmp_path, capsys):
+    (tmp_path / "坏.zip").write_bytes(b"PK\x03\x04 broken")
+    good = corpus.write(corpus.base_report("2021", seed=23), "2021", "txt", tmp_path / "r.txt", TITLE)
+    code, out = run(capsys, "import", str(tmp_path / "坏.zip"), str(good), "--root", str(site_dir))
+    assert code == 1, out
+    assert "无法导入：无法读取压缩包 坏.zip（文件损坏或不是 .zip）" in out
+    assert (site_dir / "data/xinhe/2024.yml").exists()
+
+
 def test_folder_import_and_dry_run(site_dir, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -140,13 +140,19 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importers import Plan, expand_sources, iter_plans, write_plan
+    from .importers import opened_sources
 
     root = _site_root(args.root, args.data_dir)
     skipped: list[str] = []
-    sources = expand_sources(args.sources, skipped)
-    for s in skipped:
-        print(f"跳过 {s}")
+    with opened_sources(args.sources, skipped) as sources:
+        for s in skipped:
+            print(f"跳过 {s}")
+        return _import(args, root, sources)
+
+
+def _import(args, root: Path, sources: list[tuple[Path, str, str | None]]) -> int:
+    from .importers import Plan, iter_plans, write_plan
+
     if not sources:
         raise CliError("没有可导入的文件（.txt、.docx、.html、.mht、.pdf、.ofd 等）")
     if (args.unit or args.year or args.tables) and len(sources) > 1:
@@ -157,15 +163,15 @@ def cmd_import(args) -> int:
     failed = 0
     written = []
 
-    def reports(src: Path):
+    def reports(src: Path, shown: str, refused: str | None):
         """(heading, plan) for each report in ``src``, each planned after the one before is written."""
-        if not src.is_file():
-            yield str(src), Plan(src.name, error="文件不存在")
+        if refused is not None or not src.is_file():
+            yield shown, Plan(src.name, error=refused or "文件不存在")
             return
         for k, count, plan in iter_plans(src, root, args.unit, args.year, display=src.name, tables=tables):
-            yield str(src) + (f"（第 {k} 份，共 {count} 份）" if count > 1 else ""), plan
+            yield shown + (f"（第 {k} 份，共 {count} 份）" if count > 1 else ""), plan
 
-    for title, plan in (item for src in sources for item in reports(src)):
+    for title, plan in (item for source in sources for item in reports(*source)):
         print(f"导入 {title}")
         if plan.error is None and not args.dry_run:
             write_plan(plan, root, args.force)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +194,81 @@ def expand_sources(sources: list[str], skipped: list[str] | None = None) -> list
         if skipped is not None:
             skipped += [f"{d}（网页的附属文件夹，{n} 个文件）" for d, n in aside.items()]
     return out
+
+
+ZIP_LIMIT = 2 * 2**30  # bytes: the most a .zip of reports may unpack to
+
+
+@contextmanager
+def opened_sources(sources: list[str], skipped: list[str] | None = None) -> Iterator[list[tuple[Path, str, str | None]]]:
+    """(file to read, name to show, refusal or None) for each file to import: as
+    :func:`expand_sources`, and the files in each .zip named (a county's reports as they are handed
+    on, 打包下载), unpacked for the while into a temporary folder and shown as "包.zip/成员"."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-zip-") as tmp:
+        out: list[tuple[Path, str, str | None]] = []
+        for i, s in enumerate(sources):
+            p = Path(s)
+            if not (p.is_file() and p.suffix.lower() == ".zip"):
+                out += [(f, str(f), None) for f in expand_sources([s], skipped)]
+                continue
+            folder = Path(tmp) / str(i)
+            try:
+                others = _unpack_zip(p, folder)
+            except ImportError_ as e:
+                out.append((p, str(p), str(e)))
+                continue
+            mine: list[str] = []
+            out += [(f, f"{p}/{f.relative_to(folder).as_posix()}", None) for f in expand_sources([str(folder)], mine)]
+            if skipped is not None:
+                skipped += [m.replace(str(folder), str(p)) for m in mine]
+                if others:
+                    skipped.append(f"{p} 中不是年报格式的 {len(others)} 个文件：" + "、".join(others[:5]) + ("等" if len(others) > 5 else ""))
+        yield out
+
+
+def _unpack_zip(path: Path, folder: Path) -> list[str]:
+    """The importable files of the archive into ``folder`` (names as written: a name without the
+    UTF-8 flag is GBK, as Windows' zip tools write Chinese names; no member outside ``folder``).
+    The names of the other files are returned."""
+    import shutil
+    import zipfile
+    from pathlib import PurePosixPath
+
+    others: list[str] = []
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.is_dir():
+                    continue
+                name = info.filename
+                if not info.flag_bits & 0x800:
+                    try:
+                        name = name.encode("cp437").decode("gb18030")
+                    except (UnicodeEncodeError, UnicodeDecodeError):
+                        pass
+                parts = [x for x in PurePosixPath(name.replace("\\", "/")).parts if x not in ("/", ".", "..")]
+                if not parts:
+                    continue
+                if PurePosixPath(parts[-1]).suffix.lower() not in SUFFIXES:
+                    others.append("/".join(parts))
+                    continue
+                total += info.file_size
+                if total > ZIP_LIMIT:
+                    raise ImportError_(f"压缩包 {path.name} 解压后超过 {ZIP_LIMIT // 2**30} GB：请解压后导入其中的文件")
+                target = folder.joinpath(*parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with z.open(info) as src, target.open("wb") as dst:
+                    shutil.copyfileobj(src, dst)
+    except zipfile.BadZipFile as e:
+        raise ImportError_(f"无法读取压缩包 {path.name}（文件损坏或不是 .zip）：{e}") from None
+    except RuntimeError as e:  # an encrypted member
+        raise ImportError_(f"压缩包 {path.name} 有密码保护，无法读取：请解压后导入其中的文件（{e}）") from None
+    except NotImplementedError as e:  # a compression zipfile cannot undo
+        raise ImportError_(f"压缩包 {path.name} 使用了不支持的压缩方法：请解压后导入其中的文件（{e}）") from None
+    return others
 
 
 def _beside_a_page(folder: Path) -> bool:
