@@ -57,19 +57,17 @@ def read_document(path: Path, display: str) -> Document:
     suffix = path.suffix.lower()
     if path.is_file() and path.stat().st_size == 0:
         raise ImportError_("文件是空的（0 字节）")
+    inside = _inside(path) if suffix in OFFICE else None
+    if inside in ("html", "mhtml"):
+        return _read_web_page(path, display, inside)
+    if inside == "ole" and suffix in (".docx", ".xlsx"):  # an Office 97 file under the newer name
+        doc = _read_via_libreoffice(path, display, suffix[1:])
+        doc.notes.append(f"文件扩展名为 {suffix}，内容是 Office 97 格式（.{'doc' if suffix == '.docx' else 'xls'}）：经 LibreOffice 转换读取")
+        return doc
     if suffix == ".txt":
         from .txt import read_txt
 
         return read_txt(path, display)
-    if suffix in (".docx", ".xlsx"):  # a web page or an Office 97 file under the newer name
-        web = _web_page_inside(path, display)
-        if web is not None:
-            return web
-        with path.open("rb") as f:
-            if f.read(4) == b"\xd0\xcf\x11\xe0":
-                doc = _read_via_libreoffice(path, display, suffix[1:])
-                doc.notes.append(f"文件扩展名为 {suffix}，内容是 Office 97 格式（.{'doc' if suffix == '.docx' else 'xls'}）：经 LibreOffice 转换读取")
-                return doc
     if suffix == ".docx":
         from .docx import read_docx
 
@@ -93,10 +91,6 @@ def read_document(path: Path, display: str) -> Document:
         from .ofd import read_ofd
 
         return read_ofd(path, display)
-    if suffix in (".doc", ".wps", ".xls", ".et"):
-        web = _web_page_inside(path, display)
-        if web is not None:
-            return web
     if suffix in (".doc", ".wps"):
         return _read_via_libreoffice(path, display)
     if suffix == ".xlsx":
@@ -113,22 +107,33 @@ _HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\
 _MIME_START = re.compile(rb"^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?(?:mime-version:|content-type:\s*multipart/related)", re.I)
 
 
-def _web_page_inside(path: Path, display: str | None = None) -> Document | None:
-    """A .doc or .xls that is a web page inside (what many portals' "下载 Word 版"/"导出 Excel"
-    give, and what Word writes for "网页" saved under a .doc name): read as the page (.mht if it is
-    one file with its pictures), with no LibreOffice needed; None for a real Office file."""
-    from .html import read_mhtml, read_page
+OFFICE = (".docx", ".xlsx", ".doc", ".wps", ".xls", ".et")  # suffixes whose files may be something else inside
 
+
+def _inside(path: Path) -> str | None:
+    """What a file under an Office suffix is, by its first 4 KB: "ole" (an Office 97 compound
+    file), "zip" (OOXML), "mhtml" or "html" (a web page: what many portals' "下载 Word 版"/"导出 Excel"
+    give, and what Word writes for "网页" saved under a .doc name), or None (unknown: left to the
+    suffix's reader)."""
     with path.open("rb") as f:
         head = f.read(4096)
-    if head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):  # Office 97 compound file; a ZIP (OOXML)
-        return None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
     if _MIME_START.match(head.replace(b"\r\n", b"\n")):
-        doc = read_mhtml(path, display or path.name)
-    elif _HTML_START.match(head):
-        doc = read_page(path.read_bytes(), display or path.name, "html")
-    else:
-        return None
+        return "mhtml"
+    if _HTML_START.match(head):
+        return "html"
+    return None
+
+
+def _read_web_page(path: Path, display: str, inside: str) -> Document:
+    """A web page under an Office suffix, read as the page (.mht if it is one file with its
+    pictures), with no LibreOffice needed."""
+    from .html import read_mhtml, read_page
+
+    doc = read_mhtml(path, display) if inside == "mhtml" else read_page(path.read_bytes(), display, "html")
     doc.kind = path.suffix.lstrip(".").lower()
     doc.notes.append(f"文件扩展名为 {path.suffix}，内容是网页：按网页读取")
     return doc
