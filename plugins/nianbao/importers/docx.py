@@ -158,17 +158,14 @@ def _alt_chunk(d, el, doc: Document) -> None:
         return
     kind = part.content_type
     if kind in ("text/html", "application/xhtml+xml"):
-        sub = read_page(part.blob, doc.path, "html")
+        sub, what = read_page(part.blob, doc.path, "html"), "网页"
     elif kind == "message/rfc822":
-        sub = read_mhtml_bytes(part.blob, doc.path)
+        sub, what = read_mhtml_bytes(part.blob, doc.path), "网页"
     elif kind == "application/vnd.openxmlformats-officedocument.wordprocessingml.document":  # a .docx package
         import docx
 
-        sub = _read(docx.Document(io.BytesIO(part.blob)), doc.path)
-        doc.notes += sub.notes
+        sub, what = _read(docx.Document(io.BytesIO(part.blob)), doc.path), "文档"
     else:
-        sub = None
-    if sub is None:
         doc.notes.append(f"文档中有一处嵌入内容（altChunk，{kind}）不是网页或 Word 文档，未能读取：请对照原文补录")
         return
     for b in sub.blocks:
@@ -177,6 +174,7 @@ def _alt_chunk(d, el, doc: Document) -> None:
         doc.blocks.append(b)
     doc.images += sub.images
     doc.dropped += sub.dropped
+    doc.notes += sub.notes
     doc.attachments += sub.attachments
     doc.meta = {**sub.meta, **doc.meta}  # the page's title and dates, unless the document had its own
-    doc.notes.append(f"文档的内容嵌入为{'网页' if 'html' in kind or kind == 'message/rfc822' else '文档'}（altChunk），按其原样读取")
+    doc.notes.append(f"文档的内容嵌入为{what}（altChunk），按其原样读取")
