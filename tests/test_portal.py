@@ -3,6 +3,8 @@ failing builds that publish nothing, and no request to an outside host."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -677,3 +679,7 @@ def test_a_published_originals_errors_kept_as_published_build_and_are_shown(tmp_
     year = lxml_html.fromstring(page(out, "years/2024")).get_element_by_id("nb-year")
     marked = [text(th) for th in year.xpath(".//tbody/tr/th") if "原件数字不符合核验" in text(th)]
     assert marked == ["示例镇（原件数字不符合核验，照原件）"]
+    # and so does its CSV: which checks the row's figures fail as published
+    rows = list(csv.DictReader(io.StringIO((out / "data/years/2024.csv").read_text(encoding="utf-8-sig"))))
+    assert {r["unit_id"]: r["as_published"] for r in rows if r["as_published"]} == {"demo": "T3-2；T3-3"}
+    assert any(r["row"] == "total" for r in rows)

@@ -43,11 +43,14 @@ def _incomplete(v: Value) -> str | None:
 
 def year_csv(view: YearView) -> bytes:
     """A row per unit with a report (in registry order), then a row per parent's total, as on the
-    page (a region-wide report, scope region_aggregate, is not in the totals). ``incomplete``: the figures that include blank or not-applicable cells (counted as 0). A
-    year of reports from before 2019 only has no figures: the reports and their dates."""
+    page (a region-wide report, scope region_aggregate, is not in the totals). ``incomplete``: the
+    figures that include blank or not-applicable cells (counted as 0). ``as_published``: the checks
+    whose failure the report keeps from its published original (its figures are as published, and a
+    parent's total includes them). A year of reports from before 2019 only has no figures: the
+    reports and their dates."""
     labels = [f"{c.group}·{c.label}" if c.group else c.label for c in view.columns]
     header = ["row", "unit_id", "unit_name", "parent_id", "format", "scope", "published_date", "units_reported", "units",
-              *labels, "incomplete"]
+              *labels, "incomplete", "as_published"]
 
     def incomplete(values: list[Value]) -> str:
         return "；".join(lab for lab, v in zip(labels, values) if v.value is not None and not v.complete)
@@ -57,10 +60,11 @@ def year_csv(view: YearView) -> bytes:
         d = r.report.meta.published_date if r.report else None
         rows.append(["report", r.unit.id, r.unit.name, r.unit.parent, r.report.format.id if r.report else None,
                      r.report.meta.scope if r.report else None,
-                     d.isoformat() if d else None, None, None, *(v.value for v in r.values), incomplete(r.values)])
+                     d.isoformat() if d else None, None, None, *(v.value for v in r.values), incomplete(r.values),
+                     "；".join(sorted(r.report.as_published)) if r.report else None])
     for t in view.totals:
         rows.append(["total", t.parent.id, f"{t.parent.name}所属单位合计", t.parent.parent, None, None, None, t.reported, t.units,
-                     *(v.value for v in t.values), incomplete(t.values)])
+                     *(v.value for v in t.values), incomplete(t.values), None])
     return _csv(rows, header)
 
 
