@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -266,6 +267,9 @@ def test_data_page_documents_files_dictionary_licence_and_revisions(built):
             for row in get_format(fid).table(tid).rows:
                 assert row.key in text and row.label in text
     assert "注明来源" in text
+    # the index pages' data files: the columns and keys that are not figures are explained
+    for key in ("row", "incomplete", "as_published", "included", "missing", "excluded", "kept_as_published"):
+        assert re.search(rf"\b{key}\b", text), key
     assert "2024-03-05 更正表三“予以公开”自然人数（原为 3，误）" in text
 
 
