@@ -371,6 +371,45 @@ def test_home_page_glance(sample_built):
     assert f"{received}件本年新收" in glance
 
 
+def test_home_page_lists_all_of_a_countys_reports(sample_built):
+    d = doc(sample_built, "")
+    section = d.get_element_by_id("nb-home-h").getparent()
+    assert [text(h) for h in section.findall("h3")] == ["2023年度年报"]
+    listed = [a.get("href") for a in section.xpath("./ul[@class='nb-list']/li/a")]
+    assert listed == [f"{u}/2023/" for u in UNITS]  # registry order, every one
+
+
+def test_home_page_of_a_large_portal_lists_the_latest_published(tmp_path):
+    """Past HOME_REPORTS reports in the latest year (a city's or a province's portal), the home page
+    lists the most recently published ones, newest first, and says where all of them are."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from .conftest import set_plugin_options
+
+    info = generate(tmp_path / "big", reports=45, years=1, chars=200)
+    set_plugin_options(info["site"] / "mkdocs.yml", search_enabled="false", export_enabled="false")
+    dates = {}
+    for f in sorted((info["site"] / "data").glob("*/2024.yml")):
+        dates[f.parent.name] = yaml.safe_load(f.read_text(encoding="utf-8"))["meta"].get("published_date")
+    assert len(dates) == 45 and len(set(dates.values())) > 5  # the corpus has dates to order by
+    out = tmp_path / "out"
+    p = mkdocs_build(info["site"], out, strict=False)
+    assert p.returncode == 0, p.stderr
+    section = doc(out, "").get_element_by_id("nb-home-h").getparent()
+    assert [text(h) for h in section.findall("h3")] == ["最近发布的2024年度年报"]
+    items = section.xpath("./ul[@class='nb-list']/li")
+    units = [li.find("a").get("href").split("/")[0] for li in items]
+    assert len(units) == 30 == len(set(units))
+    shown = [str(dates[u]) for u in units]
+    assert shown == sorted(shown, reverse=True)  # newest first
+    assert all(str(dates[u]) <= shown[-1] for u in dates if u not in units)  # none newer left out
+    assert all(f"（{dates[u]}）" in text(li) for u, li in zip(units, items))
+    note = text(section.findall("p")[-1])
+    assert "共45份2024年度年报" in note
+    assert [a.get("href") for a in section.findall("p")[-1].findall("a")] == ["years/2024/", "units/"]
+
+
 def test_every_page_is_marked_as_sample_data(sample_built):
     pages = [p for p in sample_built.rglob("index.html")]
     assert len(pages) > 30

@@ -472,6 +472,19 @@ def units_markdown(
     )
 
 
+HOME_REPORTS = 30  # the home page lists the latest year's reports up to this many; past it, the latest published
+
+
+def _latest_first(rows: list) -> list:
+    """The year's reports for the home page: all of them in registry order (a county's dozen or so);
+    more than :data:`HOME_REPORTS` (a city or a province), the most recently published, newest
+    first (undated ones last; registry order among the same date)."""
+    if len(rows) <= HOME_REPORTS:
+        return rows
+    dated = sorted((r for r in rows if r.report.meta.published_date), key=lambda r: r.report.meta.published_date, reverse=True)
+    return (dated + [r for r in rows if not r.report.meta.published_date])[:HOME_REPORTS]
+
+
 def home_markdown(
     site: Site, link: Link, intro: str = "", user_dirs: tuple[str, ...] = (), stash: Stash | None = None
 ) -> str:
@@ -494,8 +507,10 @@ def home_markdown(
             "year_url": link(year_uri(latest)),
             "rollups": [(t.parent, link(rollup_uri(t.parent.id, latest))) for t in view.totals],
             "reports": [
-                {"title": report_title(site, r.report), "url": link(report_uri(r.unit.id, latest))} for r in view.rows
+                {"title": report_title(site, r.report), "url": link(report_uri(r.unit.id, latest)),
+                 "date": r.report.meta.published_date} for r in _latest_first(view.rows)
             ],
+            "all_listed": len(view.rows) <= HOME_REPORTS,
         }
     return "\n".join(
         [
