@@ -427,3 +427,12 @@ def test_parts_out_of_order_are_said_at_the_first_one_too_late(site):
     lines = s.read(MD24).splitlines()
     [hit] = [i for i in found(s.check(), "M-4") if "顺序" in i.message]
     assert lines[hit.location.line - 1].startswith("## 一、")
+
+
+def test_some_of_names_the_first_few_and_counts_all():
+    from nianbao.issues import some_of
+
+    assert some_of(["甲", "乙"], 2, "个") == "甲、乙"
+    assert some_of(iter(["甲", "乙", "丙"]), 2, "个") == "甲、乙 等 3 个"
+    assert some_of(["甲", "乙", "丙"], 1, "处", "；") == "甲 等 3 处"
+    assert some_of([], 3, "行") == ""

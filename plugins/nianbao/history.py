@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .formats import T3_COLLAPSED, T3_COLLAPSED_LABEL
-from .issues import INFO, Issue
+from .issues import INFO, Issue, some_of
 from .model import Cell, CellKind, Location, Report, Site
 
 CHECK = "M-7"
@@ -286,9 +286,8 @@ def check_report_history(history: History, report: Report, today: dt.date) -> li
         else:
             changes = figure_changes(old, report)
             if changes:
-                shown = "；".join(c for c, _ in changes[:SHOWN])
-                more = f"等 {len(changes)} 处" if len(changes) > SHOWN else ""
-                issues.append(Issue(CHECK, INFO, _message(shown + more, commit, basis), changes[0][1] or report.location))
+                shown = some_of((c for c, _ in changes), SHOWN, "处", "；")
+                issues.append(Issue(CHECK, INFO, _message(shown, commit, basis), changes[0][1] or report.location))
     narrative = report.narrative
     if narrative is not None and narrative.path in history.commits:
         ncommits = history.commits[narrative.path]

@@ -77,6 +77,13 @@ class Issue:
         return f"{where}{self.severity.label} {self.check} {self.message}"
 
 
+def some_of(items, shown: int, measure: str, sep: str = "、") -> str:
+    """The first ``shown`` of ``items`` joined by ``sep``, and when there are more, how many in all:
+    ``some_of(["甲", "乙", "丙"], 2, "个")`` is "甲、乙 等 3 个"."""
+    items = list(items)
+    return sep.join(items[:shown]) + (f" 等 {len(items)} {measure}" if len(items) > shown else "")
+
+
 def sort_issues(issues) -> list[Issue]:
     return sorted(set(issues), key=Issue.sort_key)
 

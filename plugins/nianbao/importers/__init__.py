@@ -16,6 +16,7 @@ from pathlib import Path
 from ..canonical import legacy_cell
 from ..datafile import render_data_file, yaml_str
 from ..formats import LEGACY, LEGACY_ID, get_format
+from ..issues import some_of
 from ..loader import REGISTRY_FILE, load_registry, parse_date
 from ..model import Cell, CellKind, LegacyTable, Meta, Unit
 from ..normalize import parse_cell
@@ -436,11 +437,11 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
         plan.dropped = doc.dropped
         plan.notes += [Note(doc.kind.upper() if doc.kind in ("pdf", "ofd") else "原文", n) for n in doc.notes]
         if not doc.tables and doc.attachments:
-            shown = "、".join(doc.attachments[:5]) + (f" 等 {len(doc.attachments)} 个" if len(doc.attachments) > 5 else "")
+            shown = some_of(doc.attachments, 5, "个")
             raise ImportError_(f"页面上没有统计表，只有附件：{shown}。年报可能在附件中：请下载附件后导入附件；"
                                "附件只有统计表时，用 --tables 附件 与本页一并导入")
         if not doc.tables and doc.images:
-            shown = "、".join(doc.images[:3]) + (f" 等 {len(doc.images)} 张" if len(doc.images) > 3 else "")
+            shown = some_of(doc.images, 3, "张")
             raise ImportError_(f"没有找到表格，只有图片（{shown}）：统计表可能是贴成图片的，nianbao 不做文字识别（OCR），"
                                "无法读取其中的数字。请使用原 Word 文件，或用 nianbao new 新建数据文件后照原表填写")
         probe = N.parse(doc.paragraphs, [])
@@ -541,7 +542,7 @@ def plan_document(doc: Document, root: Path, unit_id: str | None, year: int | No
         for tid, table in tables.items():
             lacking = [r.label for r in fmt.table(tid).rows if r.key not in table.rows]
             if lacking:
-                shown = "、".join(f"“{x}”" for x in lacking[:4]) + (f" 等 {len(lacking)} 行" if len(lacking) > 4 else "")
+                shown = some_of((f"“{x}”" for x in lacking), 4, "行")
                 plan.notes.append(Note(TABLE_NAMES[tid], f"原文缺少{shown}：数据文件中这些行写成注释（不是空白），照原表填写后才能发布"))
         absent = {t: (f"原文的此表为 {rec.t2_format} 年格式，与报告格式 {fid} 不同，未导入" if t in rec.tables
                       else f"原文中没有找到此表{'（可能是贴成图片的）' if doc.images else ''}，未导入")

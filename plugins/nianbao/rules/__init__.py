@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..issues import INFO, Issue, Severity
+from ..issues import INFO, Issue, Severity, some_of
 from ..model import Cell, CellKind, Number, Report, Site, Table, Unit
 
 RuleFn = Callable[["Context"], Iterable[Issue]]
@@ -88,7 +88,7 @@ def compare(
 
 def unverified_issues(ctx: Context) -> Iterator[Issue]:
     for check, whats in sorted(ctx.unverified.items()):
-        shown = "、".join(whats[:6]) + (f" 等 {len(whats)} 处" if len(whats) > 6 else "")
+        shown = some_of(whats, 6, "处")
         yield Issue(
             check,
             INFO,
