@@ -377,6 +377,7 @@ def test_home_page_lists_all_of_a_countys_reports(sample_built):
     assert [text(h) for h in section.findall("h3")] == ["2023年度年报"]
     listed = [a.get("href") for a in section.xpath("./ul[@class='nb-list']/li/a")]
     assert listed == [f"{u}/2023/" for u in UNITS]  # registry order, every one
+    assert [a.get("href") for a in section.find("p").findall("a")] == ["years/2023/", "rollup/shili/2023/"]
 
 
 def test_home_page_of_a_large_portal_lists_the_latest_published(tmp_path):
@@ -387,7 +388,7 @@ def test_home_page_of_a_large_portal_lists_the_latest_published(tmp_path):
 
     from .conftest import set_plugin_options
 
-    info = generate(tmp_path / "big", reports=45, years=1, chars=200)
+    info = generate(tmp_path / "big", reports=45, years=1, chars=200, per_county=4)  # 12 counties
     set_plugin_options(info["site"] / "mkdocs.yml", search_enabled="false", export_enabled="false")
     dates = {}
     for f in sorted((info["site"] / "data").glob("*/2024.yml")):
@@ -408,6 +409,12 @@ def test_home_page_of_a_large_portal_lists_the_latest_published(tmp_path):
     note = text(section.findall("p")[-1])
     assert "共45份2024年度年报" in note
     assert [a.get("href") for a in section.findall("p")[-1].findall("a")] == ["years/2024/", "units/"]
+    # twelve counties: their roll-ups are reached from the year page's totals, not listed here
+    links = section.find("p")
+    assert [a.get("href") for a in links.findall("a")] == ["years/2024/"]
+    assert "12个上级单位的合计行" in text(links)
+    year = doc(out, "years/2024")
+    assert len(year.xpath("//table[@id='nb-year']/tfoot/tr/th/a[starts-with(@href, '../../rollup/')]")) == 12
 
 
 def test_every_page_is_marked_as_sample_data(sample_built):

@@ -473,6 +473,7 @@ def units_markdown(
 
 
 HOME_REPORTS = 30  # the home page lists the latest year's reports up to this many; past it, the latest published
+HOME_ROLLUPS = 10  # and links each parent's roll-up up to this many parents; past it, the year page's totals do
 
 
 def _latest_first(rows: list) -> list:
@@ -506,6 +507,7 @@ def home_markdown(
             "received_complete": all(v.complete for v in received),
             "year_url": link(year_uri(latest)),
             "rollups": [(t.parent, link(rollup_uri(t.parent.id, latest))) for t in view.totals],
+            "rollups_listed": len(view.totals) <= HOME_ROLLUPS,
             "reports": [
                 {"title": report_title(site, r.report), "url": link(report_uri(r.unit.id, latest)),
                  "date": r.report.meta.published_date} for r in _latest_first(view.rows)
