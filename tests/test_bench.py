@@ -1,9 +1,11 @@
-"""Where the benchmark harness writes its sites (bench/run.py): a RAM disk instead of a
-journal-less ext4 disk."""
+"""The benchmark harness (bench/run.py): where it writes its sites (a RAM disk instead of a
+journal-less ext4 disk), what it needs before it measures."""
 
 import json
 import sys
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -93,3 +95,18 @@ def test_parts_turn_off_search_and_open_data_in_the_corpus_config(tmp_path):
            "a": {"seconds": 2.0, "cpu_seconds": 2.0, "peak_rss_mb": 1, "page": 1}}
     md = run.table([row]).splitlines()
     assert "| 10 | 8.0 s | 5.0 s | 4.2 s | 2.0 s | 4.00、2.50、2.10 | 12、8、6 s |" in md
+
+
+def test_the_runs_with_materials_chinese_search_need_jieba(monkeypatch, capsys):
+    import run
+
+    assert run.needs_jieba([1000, 10000], 2000, None)  # (c) at every size
+    assert run.needs_jieba([1000, 10000], 2000, 0)  # (b) at 1000
+    assert not run.needs_jieba([1000, 10000], 0, 0)
+    assert not run.needs_jieba([10000], 2000, 2000)
+    real = run.importlib.util.find_spec
+    monkeypatch.setattr(run.importlib.util, "find_spec", lambda name, *a: None if name == "jieba" else real(name, *a))
+    monkeypatch.setattr(run, "run", lambda *a, **k: pytest.fail("measured without jieba"))
+    with pytest.raises(SystemExit) as e:
+        run.main(["--sizes", "1000", "--b-max", "1000"])
+    assert e.value.code == 2 and "pip install jieba" in capsys.readouterr().err
