@@ -7,6 +7,7 @@ import csv
 import filecmp
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -415,6 +416,13 @@ def test_home_page_of_a_large_portal_lists_the_latest_published(tmp_path):
     assert "12个上级单位的合计行" in text(links)
     year = doc(out, "years/2024")
     assert len(year.xpath("//table[@id='nb-year']/tfoot/tr/th/a[starts-with(@href, '../../rollup/')]")) == 12
+    # with no publication dates there is no "latest": the first in registry order, and said so
+    for f in (info["site"] / "data").glob("*/2024.yml"):
+        f.write_text(re.sub(r"(?m)^(  published_date:) .*$", r"\1 ~", f.read_text(encoding="utf-8")), encoding="utf-8")
+    assert mkdocs_build(info["site"], out, strict=False).returncode == 0
+    section = doc(out, "").get_element_by_id("nb-home-h").getparent()
+    assert [text(h) for h in section.findall("h3")] == ["2024年度年报（按名录顺序的前30份）"]
+    assert [li.find("a").get("href").split("/")[0] for li in section.xpath("./ul[@class='nb-list']/li")] == sorted(dates)[:30]
 
 
 def test_every_page_is_marked_as_sample_data(sample_built):
