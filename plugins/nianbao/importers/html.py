@@ -190,7 +190,8 @@ def read_page(raw: bytes | str, display: str, kind: str) -> Document:
             continue
         if el.tag == "img":
             doc.images.append(el.get("src") or el.get("alt") or "图片")
-        if next(el.iterancestors("table"), None) not in (None, *layout):
+        table = next(el.iterancestors("table"), None)
+        if table is not None and table not in layout:
             continue  # a data table's cell: read with its table
         if el.tag in BLOCKS and not any(c.tag in BLOCKS or c.tag == "table" for c in el):
             text = strip_artefacts(_cell_text(el), doc.dropped, f"第 {len(doc.paragraphs) + 1} 段")
