@@ -222,6 +222,7 @@ class Package:
     def __init__(self, zf: zipfile.ZipFile):
         self.zf = zf
         self.names = {n.lstrip("/"): n for n in zf.namelist()}
+        self.templates: dict[str, ET.Element] = {}  # a template page's part, parsed once for all the pages drawn on it
 
     def xml(self, name: str) -> ET.Element:
         key = posixpath.normpath(name.replace("\\", "/")).lstrip("/")
@@ -276,7 +277,9 @@ class Package:
         for t in _kids(el, "Template"):  # the template's objects first: they are drawn underneath
             loc = templates.get(t.get("TemplateID", ""))
             if loc:
-                reader.layers(self.xml(loc), loc)
+                if loc not in self.templates:
+                    self.templates[loc] = self.xml(loc)
+                reader.layers(self.templates[loc], loc)
         reader.layers(el, name)
         return Page(box[2] * PT, box[3] * PT, reader.chars, reader.edges, reader.images)
 
