@@ -15,8 +15,8 @@ from nianbao.importers import plan_import, write_plan
 
 from .. import corpus
 from ..ofd import pdf_to_ofd
-from ..test_import import REGISTRY, TITLE, imported, run, site_dir, tables_of  # noqa: F401 - site_dir is a fixture
-from .test_import_pdf import PDF_VARIANTS, _narrative, _png, _title, check_corpus_import
+from ..test_import import REGISTRY, TITLE, run, site_dir  # noqa: F401 - site_dir is a fixture
+from .test_import_pdf import PDF_VARIANTS, _narrative, _png, _title, check_corpus_import, check_running_header_removed
 
 STYLES = ("mm", "pt")
 # every variant once for each format, the two writers' styles taking turns
@@ -51,16 +51,8 @@ def test_ofd_gives_the_narrative_and_tables_of_the_pdf_it_was_made_from(browser,
 
 
 def test_running_header_in_a_template_page_and_repeated_table_header_are_removed(browser, site_dir, tmp_path, capsys):
-    report = corpus.base_report("2021", seed=5)
-    layout = {"running_header": "示例县人民政府信息公开专栏", "repeat_header": True, "ofd_style": "mm"}
-    src = corpus.write(report, "2021", "ofd", tmp_path / "r.ofd", TITLE, layout, browser=browser)
-    code, out = run(capsys, "import", str(src), "--root", str(site_dir))
-    assert code == 0, out
-    assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
-    assert out.count("“示例县人民政府信息公开专栏”") >= 2, out
-    assert re.search(r"第 \d 页：删除了续表重复的表头（3 行）", out), out
+    out = check_running_header_removed(browser, site_dir, tmp_path, capsys, "ofd", {"ofd_style": "mm"})
     assert re.search(r"OFD 的字体把 \d+ 处汉字映射成了形状相同的部首字符", out), out
-    assert "专栏" not in (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("style", STYLES)

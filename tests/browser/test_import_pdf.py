@@ -100,15 +100,23 @@ def test_pdf_gives_the_narrative_of_the_page_it_was_printed_from(chromium, tmp_p
 
 
 def test_running_header_and_repeated_table_header_are_removed_and_said(chromium, site_dir, tmp_path, capsys):
+    check_running_header_removed(chromium, site_dir, tmp_path, capsys, "pdf")
+
+
+def check_running_header_removed(browser, site_dir, tmp_path, capsys, kind: str, layout: dict | None = None) -> str:
+    """A report with a running header on every page and its table's header repeated on the next
+    page, printed by Chromium (``kind`` "pdf", or "ofd": then converted with ``layout``'s style),
+    imports to its known figures without the header, and says what it removed. The output."""
     report = corpus.base_report("2021", seed=5)
-    layout = {"running_header": "示例县人民政府信息公开专栏", "repeat_header": True}
-    src = corpus.write(report, "2021", "pdf", tmp_path / "r.pdf", TITLE, layout, browser=chromium)
+    layout = {"running_header": "示例县人民政府信息公开专栏", "repeat_header": True, **(layout or {})}
+    src = corpus.write(report, "2021", kind, tmp_path / f"r.{kind}", TITLE, layout, browser=browser)
     code, out = run(capsys, "import", str(src), "--root", str(site_dir))
     assert code == 0, out
     assert tables_of(imported(site_dir, "xinhe", 2024)) == corpus.expected(report)
     assert out.count("“示例县人民政府信息公开专栏”") >= 2, out
     assert re.search(r"第 \d 页：删除了续表重复的表头（3 行）", out), out
     assert "专栏" not in (site_dir / "content/xinhe/2024.md").read_text(encoding="utf-8")
+    return out
 
 
 def test_radicals_are_put_back_and_counted(chromium, site_dir, tmp_path, capsys):
